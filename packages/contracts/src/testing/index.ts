@@ -1,0 +1,16 @@
+/**
+ * @photondb/contracts/testing: contract suites every implementation runs, and the reference
+ * in-memory implementations they are proven against. Needs `fast-check` (optional peer).
+ */
+export { fcRuns, expectCode } from './test-api.js';
+export type { TestApi } from './test-api.js';
+export { runPageStoreContract } from './page-store-contract.js';
+export type { PageStoreHarness } from './page-store-contract.js';
+export { runRedoLogContract } from './redo-log-contract.js';
+export type { RedoLogHarness } from './redo-log-contract.js';
+export { runFileSystemContract } from './file-system-contract.js';
+export type { FileSystemHarness } from './file-system-contract.js';
+export { MemoryPageStore, createMemoryPageStoreBacking } from './memory-page-store.js';
+export type { MemoryPageStoreBacking, MemoryPageStoreOptions } from './memory-page-store.js';
+export { MemoryRedoLog, createMemoryRedoLogBacking } from './memory-redo-log.js';
+export type { MemoryRedoLogBacking } from './memory-redo-log.js';
