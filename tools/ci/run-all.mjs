@@ -1,0 +1,43 @@
+#!/usr/bin/env node
+// `pnpm run ci`: every check and test, in the order a reviewer would want them, and the plain
+// closing line `N passed, N failed` (from jest's JSON summary) so a run that executed no test is
+// visible at once. Exits non-zero when any step fails; later steps still run, so one report shows
+// everything that is wrong.
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const results = path.join(root, '.jest-results.json');
+const failures = [];
+
+function step(name, cmd, args, env = {}) {
+  const started = Date.now();
+  console.log(`\n=== ${name}: ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
+  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const ok = r.status === 0;
+  console.log(`=== ${name}: ${ok ? 'ok' : `FAILED (exit ${r.status ?? r.signal})`} in ${seconds} s`);
+  if (!ok) failures.push(name);
+  return ok;
+}
+
+const bin = (name) => path.join(root, 'node_modules', '.bin', name);
+
+step('typecheck', bin('tsc'), ['-p', 'tsconfig.typecheck.json']);
+step('source rules', process.execPath, ['tools/ci/check-sources.mjs']);
+step('build and package checks (publint, attw)', 'pnpm', ['run', 'check']);
+rmSync(results, { force: true });
+step('tests', bin('jest'), ['--ci', '--json', `--outputFile=${results}`], { PHOTON_VERIFY: '1' });
+
+let passed = 0;
+let failed = 0;
+if (existsSync(results)) {
+  const summary = JSON.parse(readFileSync(results, 'utf8'));
+  passed = summary.numPassedTests;
+  failed = summary.numFailedTests + summary.numRuntimeErrorTestSuites;
+}
+if (failures.length) console.log(`\nfailed steps: ${failures.join(', ')}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failures.length || failed || passed === 0 ? 1 : 0);
