@@ -1,0 +1,543 @@
+/**
+ * The engine core: start-up and recovery, the commit pipeline, checkpoints and shutdown, over
+ * encoded keys. The typed API (`engine.ts`) wraps it with codecs and argument checks.
+ *
+ * Lifecycle:
+ *
+ *     open() ──► [opening] ──recover()──► [open] ──close()──► [closing] ──► [closed]
+ *                    │                      │
+ *                    └── error: released    └── log or page I/O failure ──► [failed]
+ *                                                (reads work; writes fail with IO; close() releases)
+ *
+ * Commit pipeline (one log record per transaction; see format.ts):
+ *  1. validate the read set against later commits (CONFLICT) — conflicts.ts;
+ *  2. take a commit sequence number and append the record to the log (an LSN);
+ *  3. await the log flush (group commit shares one fdatasync among concurrent commits);
+ *  4. apply every pending commit up to this LSN to the trees, in LSN order, then resolve.
+ * Invariants:
+ *  1. Readers see only durable commits: a commit is applied (step 4) after its flush resolved.
+ *  2. Commits are applied in LSN order, and recovery replays them in the same order.
+ *  3. No commit is applied while a checkpoint runs; readers are never blocked by one.
+ *  4. After a failed flush or checkpoint nothing more is applied or appended (state `failed`);
+ *     the log and the last checkpoint still hold every acknowledged commit, and a reopen recovers.
+ *
+ * Checkpoint: trees write their dirty nodes to fresh pages (copy-on-write), the page file makes
+ * them durable with a new meta page recording the last applied LSN, then the log drops whole
+ * segments below it.
+ */
+import { PhotonError, isPhotonError, unsafeLsn } from '@photondb/contracts';
+import type { Directory, FileLock, Lsn } from '@photondb/contracts';
+import { BTree } from '@photondb/btree';
+import type { BatchOp, TreeSnapshot } from '@photondb/btree';
+import { failpoint } from '@photondb/io';
+import { PageFile } from '@photondb/slab';
+import { WriteAheadLog } from '@photondb/wal';
+import { ConflictTracker } from './conflicts.js';
+import type { ReadSet } from './conflicts.js';
+import {
+  RECORD_COMMIT,
+  RECORD_CREATE_TABLE,
+  RECORD_DROP_TABLE,
+  decodeCommit,
+  decodeTableRecord,
+  encodeCommit,
+  encodeTableRecord,
+} from './format.js';
+import type { ResolvedOptions } from './options.js';
+import type { EngineStats, RecoveryReport, VerifyProblem } from './types.js';
+import { SnapshotView } from './views.js';
+import type { TreeSource } from './views.js';
+import type { WriteSet } from './write-set.js';
+
+/** The page file's name inside the database directory. */
+export const DATA_FILE = 'data.photon';
+/** The log's subdirectory. */
+export const WAL_DIRECTORY = 'wal';
+/** The table every engine has; it cannot be dropped. */
+export const DEFAULT_TABLE = 'default';
+/** Catalog entries of tables are named TREE_PREFIX + table name. */
+export const TREE_PREFIX = 'table:';
+/** The longest table name in UTF-8 bytes. */
+export const MAX_TABLE_NAME_BYTES = 128;
+
+const VERIFY_EACH_CHECKPOINT = process.env.PHOTON_VERIFY === '1';
+
+type State = 'open' | 'closing' | 'closed' | 'failed';
+
+interface PendingCommit {
+  readonly lsn: Lsn;
+  readonly seq: number;
+  readonly apply: () => void;
+}
+
+export class EngineCore implements TreeSource {
+  readonly options: ResolvedOptions;
+  readonly path: string;
+  readonly recovery: RecoveryReport;
+  private readonly dir: Directory;
+  private readonly lock: FileLock | undefined;
+  private store: PageFile;
+  private readonly log: WriteAheadLog;
+  private readonly trees = new Map<string, BTree>();
+  private readonly creating = new Set<string>();
+  private readonly conflicts = new ConflictTracker();
+  private readonly openViews = new Set<SnapshotView>();
+  private pending: PendingCommit[] = [];
+  private readonly inflight = new Set<Promise<unknown>>();
+  private checkpointing: Promise<void> | null = null;
+  private closing: Promise<void> | null = null;
+  private state: State = 'open';
+  private failure: PhotonError | undefined;
+  private appliedLsn: Lsn;
+  private appliedSeq = 0;
+  private bytesSinceCheckpoint = 0;
+  private commits = 0;
+  private conflictCount = 0;
+  private checkpoints = 0;
+
+  private constructor(path: string, options: ResolvedOptions, dir: Directory, lock: FileLock | undefined, store: PageFile, log: WriteAheadLog) {
+    this.path = path;
+    this.options = options;
+    this.dir = dir;
+    this.lock = lock;
+    this.store = store;
+    this.log = log;
+    this.appliedLsn = store.checkpointLsn;
+    this.recovery = { cleanShutdown: true, replayedRecords: 0, checkpointLsn: store.checkpointLsn, lastLsn: log.lastLsn };
+  }
+
+  /** Start-up: lock, page file, log, trees, replay, checkpoint. */
+  static async open(path: string, options: ResolvedOptions): Promise<EngineCore> {
+    if (typeof path !== 'string' || path.length === 0) {
+      throw new PhotonError('INVALID_ARGUMENT', 'database path must be a non-empty string');
+    }
+    const fs = options.fileSystem;
+    const exists = fs.exists(path) && fs.openDirectory(path).exists(DATA_FILE);
+    if (!exists && (options.readOnly || !options.createIfMissing)) {
+      throw new PhotonError('NOT_FOUND', `no database at ${path}; pass createIfMissing: true to create one`, { path });
+    }
+    if (exists && options.errorIfExists) {
+      throw new PhotonError('EXISTS', `a database already exists at ${path} and errorIfExists is set`, { path });
+    }
+    const dir = fs.openDirectory(path, { create: !options.readOnly });
+    const lock = options.readOnly ? undefined : dir.lock();
+    let store: PageFile | undefined;
+    let log: WriteAheadLog | undefined;
+    try {
+      store = PageFile.open(dir, {
+        fileName: DATA_FILE,
+        create: !options.readOnly,
+        pageSizeBytes: options.pageSizeBytes,
+        compression: options.compression,
+        cacheSizeBytes: options.cacheSizeBytes,
+        readOnly: options.readOnly,
+      });
+      const walDir = dir.subdirectory(WAL_DIRECTORY, { create: !options.readOnly });
+      if (!exists) await dir.sync();
+      log = WriteAheadLog.open(walDir, { segmentSizeBytes: options.walSegmentBytes, readOnly: options.readOnly });
+      const core = new EngineCore(path, options, dir, lock, store, log);
+      await core.recover();
+      return core;
+    } catch (e) {
+      await log?.close().catch(() => {});
+      await store?.close().catch(() => {});
+      lock?.release();
+      throw e;
+    }
+  }
+
+  // ---------------------------------------------------------------- recovery
+
+  private async recover(): Promise<void> {
+    for (const name of this.store.catalogNames()) {
+      if (name.startsWith(TREE_PREFIX)) this.trees.set(name.slice(TREE_PREFIX.length), BTree.open(this.store, name, this.treeOptions()));
+    }
+    if (!this.trees.has(DEFAULT_TABLE)) this.trees.set(DEFAULT_TABLE, BTree.open(this.store, TREE_PREFIX + DEFAULT_TABLE, this.treeOptions()));
+    const { signal, onProgress } = this.options;
+    const from = unsafeLsn(this.store.checkpointLsn + 1);
+    const lastLsn = this.log.lastLsn;
+    let replayed = 0;
+    for (const record of this.log.read({ fromLsn: from })) {
+      if (signal?.aborted) throw new PhotonError('ABORTED', `open was aborted during recovery at LSN ${record.lsn}`, { lsn: record.lsn });
+      this.applyRecord(record.type, record.payload, record.lsn);
+      this.appliedLsn = record.lsn;
+      replayed++;
+      if (onProgress && replayed % 1000 === 0) onProgress({ phase: 'replay', records: replayed, lsn: record.lsn, lastLsn });
+    }
+    const wal = this.log.recovery;
+    (this as { recovery: RecoveryReport }).recovery = {
+      cleanShutdown: wal.cleanShutdown,
+      replayedRecords: replayed,
+      checkpointLsn: this.store.checkpointLsn,
+      lastLsn,
+      ...(wal.tornTail ? { tornTail: { bytesDropped: wal.tornTail.bytesDropped, afterLsn: wal.tornTail.afterLsn } } : {}),
+    };
+    if (this.appliedLsn < lastLsn) this.appliedLsn = unsafeLsn(lastLsn);
+    if (replayed > 0 && !this.options.readOnly) {
+      onProgress?.({ phase: 'checkpoint', records: replayed, lsn: this.appliedLsn, lastLsn });
+      await this.checkpoint();
+    }
+  }
+
+  private applyRecord(type: number, payload: Uint8Array, lsn: Lsn): void {
+    if (type === RECORD_COMMIT) {
+      for (const [table, ops] of decodeCommit(payload, lsn)) this.trees.get(table)?.apply(ops);
+    } else if (type === RECORD_CREATE_TABLE) {
+      const name = decodeTableRecord(payload, lsn);
+      if (!this.trees.has(name)) this.trees.set(name, BTree.open(this.store, TREE_PREFIX + name, this.treeOptions()));
+    } else if (type === RECORD_DROP_TABLE) {
+      const name = decodeTableRecord(payload, lsn);
+      this.trees.get(name)?.drop();
+      this.trees.delete(name);
+    } else {
+      throw new PhotonError('CORRUPTION', `log record at LSN ${lsn} has unknown type ${type}; this engine writes types 1 to 3`, { lsn });
+    }
+  }
+
+  private treeOptions(): { maxKeyBytes: number; maxValueBytes: number } {
+    return { maxKeyBytes: this.options.maxKeyBytes, maxValueBytes: this.options.maxValueBytes };
+  }
+
+  // ---------------------------------------------------------------- state checks
+
+  /** Throws CLOSED unless the engine can serve reads. */
+  checkReadable(): void {
+    if (this.state === 'closed' || this.state === 'closing') throw new PhotonError('CLOSED', `the database at ${this.path} is closed`, { path: this.path });
+  }
+
+  /** Throws CLOSED, READ_ONLY or IO unless the engine accepts writes. */
+  checkWritable(): void {
+    this.checkReadable();
+    if (this.options.readOnly) throw new PhotonError('READ_ONLY', `the database at ${this.path} was opened read-only`, { path: this.path });
+    if (this.failure) {
+      throw new PhotonError('IO', `the database refuses writes after an I/O failure; reopen it to recover (${this.failure.message})`, { path: this.path }, { cause: this.failure });
+    }
+  }
+
+  private fail(e: unknown): PhotonError {
+    if (!this.failure) {
+      this.failure = isPhotonError(e) && e.code === 'IO' ? e : new PhotonError('IO', `I/O failure: ${(e as Error)?.message ?? String(e)}`, { path: this.path }, { cause: e });
+      if (this.state === 'open') this.state = 'failed';
+      this.pending = [];
+    }
+    return this.failure;
+  }
+
+  // ---------------------------------------------------------------- reads
+
+  tree(name: string): BTree {
+    const t = this.trees.get(name);
+    if (t === undefined) throw new PhotonError('NOT_FOUND', `no table named "${name}"; create it with createTable()`);
+    return t;
+  }
+
+  hasTable(name: string): boolean {
+    return this.trees.has(name);
+  }
+
+  tableNames(): string[] {
+    return [...this.trees.keys()].filter((n) => n !== DEFAULT_TABLE).sort();
+  }
+
+  /** Pins the current version of every table. Release the view when done. */
+  snapshotView(): SnapshotView {
+    this.checkReadable();
+    const snaps = new Map<string, TreeSnapshot>();
+    for (const [name, tree] of this.trees) snaps.set(name, tree.snapshot());
+    const view: SnapshotView = new SnapshotView(snaps, this.appliedSeq, () => {
+      this.openViews.delete(view);
+      this.pruneConflicts();
+    });
+    this.openViews.add(view);
+    return view;
+  }
+
+  // ---------------------------------------------------------------- commits
+
+  /** Validates, logs, waits for durability and applies a transaction's writes. */
+  async commit(writes: WriteSet, reads: ReadSet | null, snapshotSeq: number, sync: boolean | undefined): Promise<void> {
+    this.checkWritable();
+    if (reads !== null) {
+      try {
+        this.conflicts.validate(reads, snapshotSeq);
+      } catch (e) {
+        this.conflictCount++;
+        throw e;
+      }
+    }
+    if (writes.isEmpty) return;
+    for (const table of writes.tables.keys()) this.tree(table);
+    const ops = writes.toCommitOps();
+    const payload = encodeCommit(ops);
+    if (payload.length > this.log.maxRecordBytes) {
+      throw new PhotonError('TOO_LARGE', `transaction is ${payload.length} bytes when logged; at most ${this.log.maxRecordBytes} are allowed in one commit`, { limit: this.log.maxRecordBytes, actual: payload.length });
+    }
+    const seq = this.conflicts.record(writes);
+    const lsn = this.append(RECORD_COMMIT, payload);
+    this.commits++;
+    await this.pipeline(lsn, seq, sync, () => this.applyOps(ops));
+  }
+
+  private applyOps(ops: Map<string, BatchOp[]>): void {
+    for (const [table, tableOps] of ops) this.trees.get(table)?.apply(tableOps);
+  }
+
+  /** Logs and applies a table creation. */
+  async createTable(name: string): Promise<void> {
+    this.checkWritable();
+    if (this.trees.has(name) || this.creating.has(name)) throw new PhotonError('EXISTS', `table "${name}" already exists`);
+    this.creating.add(name);
+    try {
+      const lsn = this.append(RECORD_CREATE_TABLE, encodeTableRecord(name));
+      await this.pipeline(lsn, 0, undefined, () => {
+        this.trees.set(name, BTree.open(this.store, TREE_PREFIX + name, this.treeOptions()));
+      });
+    } finally {
+      this.creating.delete(name);
+    }
+  }
+
+  /** Logs and applies a table drop. Open snapshots keep reading the dropped table's version. */
+  async dropTable(name: string): Promise<void> {
+    this.checkWritable();
+    if (name === DEFAULT_TABLE) throw new PhotonError('INVALID_ARGUMENT', 'the default table cannot be dropped');
+    this.tree(name);
+    const lsn = this.append(RECORD_DROP_TABLE, encodeTableRecord(name));
+    await this.pipeline(lsn, 0, undefined, () => {
+      this.trees.get(name)?.drop();
+      this.trees.delete(name);
+    });
+  }
+
+  private append(type: number, payload: Uint8Array): Lsn {
+    try {
+      const lsn = this.log.append(type, payload);
+      this.bytesSinceCheckpoint += payload.length;
+      return lsn;
+    } catch (e) {
+      if (isPhotonError(e) && (e.code === 'TOO_LARGE' || e.code === 'INVALID_ARGUMENT')) throw e;
+      throw this.fail(e);
+    }
+  }
+
+  private pipeline(lsn: Lsn, seq: number, sync: boolean | undefined, apply: () => void): Promise<void> {
+    this.pending.push({ lsn, seq, apply });
+    const done = this.awaitDurable(lsn, sync ?? this.options.sync);
+    this.inflight.add(done);
+    const forget = (): void => {
+      this.inflight.delete(done);
+    };
+    done.then(forget, forget);
+    return done;
+  }
+
+  private async awaitDurable(lsn: Lsn, sync: boolean): Promise<void> {
+    try {
+      failpoint('engine-before-log-flush');
+      await this.log.flush({ sync });
+    } catch (e) {
+      throw this.fail(e);
+    }
+    while (this.checkpointing) await this.checkpointing.catch(() => {});
+    if (this.failure) throw this.failure;
+    this.applyUpTo(lsn);
+    this.maybeCheckpoint();
+  }
+
+  private applyUpTo(lsn: Lsn): void {
+    while (this.pending.length > 0 && this.pending[0].lsn <= lsn) {
+      const next = this.pending.shift()!;
+      next.apply();
+      this.appliedLsn = next.lsn;
+      if (next.seq > 0) this.appliedSeq = next.seq;
+    }
+    this.pruneConflicts();
+  }
+
+  private pruneConflicts(): void {
+    let horizon = this.appliedSeq;
+    for (const v of this.openViews) if (v.snapshotSeq < horizon) horizon = v.snapshotSeq;
+    this.conflicts.prune(horizon);
+  }
+
+  private maybeCheckpoint(): void {
+    if (this.bytesSinceCheckpoint >= this.options.checkpointLogBytes && !this.checkpointing && this.state === 'open') {
+      this.checkpoint().catch(() => {});
+    }
+  }
+
+  // ---------------------------------------------------------------- checkpoint, compact, backup
+
+  /** Makes every applied commit part of the page file and lets the log drop what it no longer needs. */
+  checkpoint(): Promise<void> {
+    if (this.options.readOnly) return Promise.reject(new PhotonError('READ_ONLY', `the database at ${this.path} was opened read-only`));
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.checkpointing) return this.checkpointing;
+    const run = async (): Promise<void> => {
+      const lsn = this.appliedLsn;
+      this.bytesSinceCheckpoint = 0;
+      for (const tree of this.trees.values()) tree.flush();
+      if (VERIFY_EACH_CHECKPOINT) this.assertVerified();
+      failpoint('engine-before-store-checkpoint');
+      await this.store.checkpoint(lsn);
+      failpoint('engine-before-log-truncate');
+      await this.log.truncateBefore(unsafeLsn(lsn + 1));
+      this.checkpoints++;
+    };
+    const p = run().catch((e: unknown) => {
+      throw this.fail(e);
+    });
+    this.checkpointing = p;
+    const clear = (): void => {
+      if (this.checkpointing === p) this.checkpointing = null;
+    };
+    p.then(clear, clear);
+    return p;
+  }
+
+  private assertVerified(): void {
+    const problems = this.verifyTrees();
+    if (problems.length > 0) {
+      throw new PhotonError('INTERNAL', `verify after flush found ${problems.length} problems: ${problems.slice(0, 3).map((p) => `${p.where}: ${p.message}`).join('; ')}`);
+    }
+  }
+
+  private verifyTrees(): VerifyProblem[] {
+    const problems: VerifyProblem[] = [];
+    for (const [name, tree] of this.trees) {
+      for (const p of tree.verify()) problems.push({ where: `table "${name}"`, message: typeof p === 'string' ? p : JSON.stringify(p) });
+    }
+    return problems;
+  }
+
+  /** Every structural problem of the trees and the page file, as data. */
+  verify(): VerifyProblem[] {
+    this.checkReadable();
+    const problems = this.verifyTrees();
+    for (const p of this.store.verify()) problems.push({ where: 'page file', message: typeof p === 'string' ? p : JSON.stringify(p) });
+    return problems;
+  }
+
+  /** Writes a consistent copy of the database to `targetPath` (a new directory). */
+  async backup(targetPath: string): Promise<void> {
+    this.checkReadable();
+    if (!this.options.readOnly) {
+      await this.waitForCommits();
+      await this.checkpoint();
+    }
+    const target = this.options.fileSystem.openDirectory(targetPath, { create: true });
+    if (target.exists(DATA_FILE)) throw new PhotonError('EXISTS', `a database already exists at ${targetPath}`, { path: targetPath });
+    // The copy is synchronous: no checkpoint can run while it reads, and pages of the durable
+    // checkpoint are never overwritten (copy-on-write), so the copy is that checkpoint.
+    const src = this.dir.openFile(DATA_FILE, { readOnly: true });
+    const dst = target.openFile(DATA_FILE, { create: true, exclusive: true });
+    try {
+      const chunk = new Uint8Array(1 << 20);
+      const size = src.sizeBytes();
+      for (let at = 0; at < size; ) {
+        const n = src.read(at, chunk);
+        if (n === 0) break;
+        dst.write(at, n === chunk.length ? chunk : chunk.subarray(0, n));
+        at += n;
+      }
+      await dst.sync();
+    } finally {
+      src.close();
+      dst.close();
+    }
+    target.subdirectory(WAL_DIRECTORY, { create: true });
+    await target.sync();
+  }
+
+  /** Resolves when every commit in flight has been applied or has failed. */
+  async waitForCommits(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+  }
+
+  // ---------------------------------------------------------------- stats, close
+
+  stats(): EngineStats {
+    this.checkReadable();
+    const store = this.store.stats();
+    const log = this.log.stats();
+    let entries = 0;
+    let depth = 0;
+    for (const tree of this.trees.values()) {
+      const s = tree.stats();
+      entries += s.entries;
+      depth = Math.max(depth, s.depth);
+    }
+    return {
+      entries,
+      tables: this.trees.size - 1,
+      treeDepth: depth,
+      pageSizeBytes: store.pageSizeBytes,
+      pageCount: store.pageCount,
+      freePages: store.freePageCount,
+      fileBytes: store.pageCount * store.pageSizeBytes,
+      logBytes: log.bytes,
+      logRecords: log.records,
+      cacheHits: store.cacheHits,
+      cacheMisses: store.cacheMisses,
+      cacheEvictions: store.cacheEvictions,
+      fsyncs: log.syncs,
+      commits: this.commits,
+      conflicts: this.conflictCount,
+      checkpoints: this.checkpoints,
+      checkpointLsn: store.checkpointLsn,
+      lastLsn: this.log.lastLsn,
+    };
+  }
+
+  /** The page store, for inspection tools (read-only use). */
+  get pageStore(): PageFile {
+    return this.store;
+  }
+
+  /** The log, for inspection tools (read-only use). */
+  get redoLog(): WriteAheadLog {
+    return this.log;
+  }
+
+  get isClosed(): boolean {
+    return this.state === 'closed';
+  }
+
+  /** Flushes, checkpoints, writes the closing marker, syncs and releases the lock. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    const wasFailed = this.state === 'failed';
+    this.state = 'closing';
+    this.closing = (async () => {
+      await this.waitForCommits();
+      if (this.checkpointing) await this.checkpointing.catch(() => {});
+      let error: unknown;
+      if (!this.options.readOnly && !wasFailed && !this.failure) {
+        try {
+          await this.checkpointForClose();
+        } catch (e) {
+          error = e;
+        }
+      }
+      if (!this.failure && error === undefined) {
+        await this.log.close().catch((e: unknown) => (error ??= e));
+      } else {
+        await this.log.close().catch(() => {});
+      }
+      await this.store.close().catch((e: unknown) => (error ??= e));
+      this.lock?.release();
+      this.state = 'closed';
+      if (error !== undefined) throw error;
+    })();
+    return this.closing;
+  }
+
+  private async checkpointForClose(): Promise<void> {
+    this.state = 'open';
+    try {
+      await this.checkpoint();
+    } finally {
+      this.state = 'closing';
+    }
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * Open options: defaults, validation (INVALID_ARGUMENT before anything is created), and the
+ * resolved form the engine uses inside.
+ */
+import { PhotonError } from '@photondb/contracts';
+import type { FileSystem } from '@photondb/contracts';
+import { resolveCodec } from '@photondb/datum';
+import type { Codec } from '@photondb/datum';
+import { NodeFileSystem } from '@photondb/io';
+
+/** Built-in encodings: raw bytes (default), UTF-8 strings, JSON, or datum (order-preserving keys). */
+export type EncodingName = 'raw' | 'utf8' | 'json' | 'datum';
+
+/** Progress of recovery at open. */
+export interface RecoveryProgress {
+  readonly phase: 'replay' | 'checkpoint';
+  readonly records: number;
+  readonly lsn: number;
+  readonly lastLsn: number;
+}
+
+/** Options of `open()`. */
+export interface OpenOptions<K = Uint8Array, V = Uint8Array> {
+  /** Create the database when the directory holds none (default true). */
+  readonly createIfMissing?: boolean;
+  /** Fail with EXISTS when a database is already there (default false). */
+  readonly errorIfExists?: boolean;
+  /** Open without writing anything: no lock, no checkpoint; writes fail with READ_ONLY. */
+  readonly readOnly?: boolean;
+  /** Page size of a new database: a power of two from 4096 to 65536 (default 8192). */
+  readonly pageSizeBytes?: number;
+  /** Page cache budget in bytes (default 64 MiB). */
+  readonly cacheSizeBytes?: number;
+  /** Page compression of a new database (default 'none'). */
+  readonly compression?: 'none' | 'snappy';
+  /** true (default): commits resolve once on stable storage; false: once in the OS. */
+  readonly sync?: boolean;
+  readonly keyEncoding?: EncodingName | Codec<K>;
+  readonly valueEncoding?: EncodingName | Codec<V>;
+  /** Largest encoded key (default 1024 bytes, at most a quarter of a page). */
+  readonly maxKeyBytes?: number;
+  /** Largest encoded value (default 16 MiB). */
+  readonly maxValueBytes?: number;
+  /** Checkpoint when the log has grown this much since the last one (default 64 MiB). */
+  readonly checkpointLogBytes?: number;
+  /** Log segment size (default 64 MiB). */
+  readonly walSegmentBytes?: number;
+  /** Retries of `transaction()` on CONFLICT (default 10). */
+  readonly maxTransactionRetries?: number;
+  /** The file system (default NodeFileSystem). Tests pass a simulator. */
+  readonly fileSystem?: FileSystem;
+  /** Aborts recovery at open (the database stays as it was). */
+  readonly signal?: AbortSignal;
+  /** Called during recovery. */
+  readonly onProgress?: (progress: RecoveryProgress) => void;
+}
+
+/** Options after defaults and validation. */
+export interface ResolvedOptions {
+  readonly createIfMissing: boolean;
+  readonly errorIfExists: boolean;
+  readonly readOnly: boolean;
+  readonly pageSizeBytes: number;
+  readonly cacheSizeBytes: number;
+  readonly compression: 'none' | 'snappy';
+  readonly sync: boolean;
+  readonly keyCodec: Codec<unknown>;
+  readonly valueCodec: Codec<unknown>;
+  readonly maxKeyBytes: number;
+  readonly maxValueBytes: number;
+  readonly checkpointLogBytes: number;
+  readonly walSegmentBytes: number;
+  readonly maxTransactionRetries: number;
+  readonly fileSystem: FileSystem;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: RecoveryProgress) => void;
+}
+
+export const DEFAULT_PAGE_SIZE_BYTES = 8192;
+export const DEFAULT_CACHE_SIZE_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_MAX_KEY_BYTES = 1024;
+export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
+export const DEFAULT_CHECKPOINT_LOG_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_WAL_SEGMENT_BYTES = 64 * 1024 * 1024;
+
+const KNOWN_OPTIONS = new Set([
+  'createIfMissing', 'errorIfExists', 'readOnly', 'pageSizeBytes', 'cacheSizeBytes', 'compression', 'sync',
+  'keyEncoding', 'valueEncoding', 'maxKeyBytes', 'maxValueBytes', 'checkpointLogBytes', 'walSegmentBytes',
+  'maxTransactionRetries', 'fileSystem', 'signal', 'onProgress',
+]);
+
+function bad(message: string): never {
+  throw new PhotonError('INVALID_ARGUMENT', message);
+}
+
+function boolOption(o: Record<string, unknown>, name: string, fallback: boolean): boolean {
+  const v = o[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'boolean') bad(`option ${name} must be true or false; got ${typeof v}`);
+  return v;
+}
+
+function intOption(o: Record<string, unknown>, name: string, fallback: number, min: number, max: number): number {
+  const v = o[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    bad(`option ${name} must be an integer from ${min} to ${max}; got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Validates and completes open options. */
+export function resolveOptions(options: OpenOptions<unknown, unknown> = {}): ResolvedOptions {
+  if (typeof options !== 'object' || options === null) bad('options must be an object');
+  const o = options as Record<string, unknown>;
+  for (const key of Object.keys(o)) if (!KNOWN_OPTIONS.has(key)) bad(`unknown option "${key}"; known options: ${[...KNOWN_OPTIONS].join(', ')}`);
+  const pageSizeBytes = intOption(o, 'pageSizeBytes', DEFAULT_PAGE_SIZE_BYTES, 4096, 65536);
+  if ((pageSizeBytes & (pageSizeBytes - 1)) !== 0) bad(`option pageSizeBytes must be a power of two from 4096 to 65536; got ${pageSizeBytes}`);
+  const compression = o.compression ?? 'none';
+  if (compression !== 'none' && compression !== 'snappy') bad(`option compression must be 'none' or 'snappy'; got ${String(compression)}`);
+  if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) bad('option signal must be an AbortSignal');
+  if (o.onProgress !== undefined && typeof o.onProgress !== 'function') bad('option onProgress must be a function');
+  const fileSystem = (o.fileSystem as FileSystem | undefined) ?? new NodeFileSystem();
+  if (typeof fileSystem.openDirectory !== 'function') bad('option fileSystem must implement FileSystem');
+  const maxKeyLimit = Math.min(DEFAULT_MAX_KEY_BYTES, Math.floor(pageSizeBytes / 4));
+  return {
+    createIfMissing: boolOption(o, 'createIfMissing', true),
+    errorIfExists: boolOption(o, 'errorIfExists', false),
+    readOnly: boolOption(o, 'readOnly', false),
+    pageSizeBytes,
+    cacheSizeBytes: intOption(o, 'cacheSizeBytes', DEFAULT_CACHE_SIZE_BYTES, 64 * 1024, 2 ** 40),
+    compression,
+    sync: boolOption(o, 'sync', true),
+    keyCodec: resolveCodec((o.keyEncoding ?? 'raw') as EncodingName, 'key'),
+    valueCodec: resolveCodec((o.valueEncoding ?? 'raw') as EncodingName, 'value'),
+    maxKeyBytes: intOption(o, 'maxKeyBytes', maxKeyLimit, 1, maxKeyLimit),
+    maxValueBytes: intOption(o, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 0, DEFAULT_MAX_VALUE_BYTES),
+    checkpointLogBytes: intOption(o, 'checkpointLogBytes', DEFAULT_CHECKPOINT_LOG_BYTES, 4096, 2 ** 40),
+    walSegmentBytes: intOption(o, 'walSegmentBytes', DEFAULT_WAL_SEGMENT_BYTES, 4096, 2 ** 32),
+    maxTransactionRetries: intOption(o, 'maxTransactionRetries', 10, 0, 1000),
+    fileSystem,
+    signal: o.signal as AbortSignal | undefined,
+    onProgress: o.onProgress as ((p: RecoveryProgress) => void) | undefined,
+  };
+}
