@@ -16,7 +16,7 @@ module.exports = function preset(dir) {
       '^.+\\.ts$': ['ts-jest', { tsconfig: path.join(root, 'tsconfig.jest.json'), diagnostics: false }],
     },
     moduleNameMapper: {
-      '^@photondb/([a-z-]+)/testing$': path.join(root, 'packages/$1/src/testing/index.ts'),
+      '^@photondb/([a-z-]+)/(testing|memory)$': path.join(root, 'packages/$1/src/$2/index.ts'),
       '^@photondb/([a-z-]+)$': path.join(root, 'packages/$1/src/index.ts'),
       '^(\\.{1,2}/.*)\\.js$': '$1',
     },
