@@ -28,6 +28,8 @@ const bin = (name) => path.join(root, 'node_modules', '.bin', name);
 step('typecheck', bin('tsc'), ['-p', 'tsconfig.typecheck.json']);
 step('source rules', process.execPath, ['tools/ci/check-sources.mjs']);
 step('build and package checks (publint, attw)', 'pnpm', ['run', 'check']);
+step('API reports match etc/*.api.md', process.execPath, ['tools/api-report/run.mjs']);
+step('packed tarballs and examples (pack-check)', process.execPath, ['tools/pack-check/run.mjs']);
 rmSync(results, { force: true });
 step('tests', bin('jest'), ['--ci', '--json', `--outputFile=${results}`], { PHOTON_VERIFY: '1' });
 
