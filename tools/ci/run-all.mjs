@@ -4,7 +4,7 @@
 // visible at once. Exits non-zero when any step fails; later steps still run, so one report shows
 // everything that is wrong.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -31,7 +31,17 @@ step('build and package checks (publint, attw)', 'pnpm', ['run', 'check']);
 step('API reports match etc/*.api.md', process.execPath, ['tools/api-report/run.mjs']);
 step('packed tarballs and examples (pack-check)', process.execPath, ['tools/pack-check/run.mjs']);
 rmSync(results, { force: true });
-step('tests', bin('jest'), ['--ci', '--json', `--outputFile=${results}`], { PHOTON_VERIFY: '1' });
+const durability = path.join(root, '.durability');
+rmSync(durability, { recursive: true, force: true });
+step('tests', bin('jest'), ['--ci', '--json', `--outputFile=${results}`], { PHOTON_VERIFY: '1', PHOTON_DURABILITY_REPORT: durability });
+
+// The durability figures (../shared/TESTING.md, R1–R11) recorded by the tests, as one table.
+if (existsSync(durability)) {
+  const figures = readdirSync(durability).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(path.join(durability, f), 'utf8')));
+  figures.sort((a, b) => Number(a.id.slice(1)) - Number(b.id.slice(1)) || a.what.localeCompare(b.what));
+  console.log('\n=== durability figures (tried / failed)');
+  for (const f of figures) console.log(`${f.id.padEnd(4)} ${f.what}: ${f.tried} tried, ${f.failed} failed${f.detail ? ` — ${f.detail}` : ''}`);
+}
 
 let passed = 0;
 let failed = 0;

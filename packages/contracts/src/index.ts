@@ -20,3 +20,4 @@ export type {
 export type { PageStore, PageRef, PageStoreStats } from './page-store.js';
 export { RESERVED_RECORD_TYPE_MIN } from './redo-log.js';
 export type { RedoLog, LogRecord, FlushOptions, ReadLogOptions, RedoLogStats } from './redo-log.js';
+export { mutantActive, setMutants } from './mutants.js';
