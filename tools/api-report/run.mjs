@@ -8,6 +8,8 @@ import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+const { workspaceDirs } = createRequire(import.meta.url)('../ci/workspace.cjs');
+const members = new Set(workspaceDirs());
 
 const require = createRequire(import.meta.url);
 const { Extractor, ExtractorConfig } = require('@microsoft/api-extractor');
@@ -21,7 +23,7 @@ let changed = 0;
 for (const dirName of readdirSync(path.join(root, 'packages')).sort()) {
   const dir = path.join(root, 'packages', dirName);
   const manifestPath = path.join(dir, 'package.json');
-  if (!existsSync(manifestPath)) continue;
+  if (!existsSync(manifestPath) || !members.has(dir)) continue;
   const manifest = JSON.parse(readFileSync(manifestPath, 'utf8'));
   if (manifest.private) continue;
   for (const [sub, target] of Object.entries(manifest.exports ?? {})) {

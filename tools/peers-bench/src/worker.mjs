@@ -1,0 +1,184 @@
+// One engine, one workload group, in a fresh process: `node src/worker.mjs <engine> <group> <n> <seed>`.
+// Prints one JSON line per workload: { engine, workload, ops, seconds, opsPerSec, p50us?, p99us?,
+// error? } and finally { engine, group, peakRssMiB, diskMiB? }. Every workload checks its results
+// and reports an error instead of a number when a check fails.
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createHistogram, performance } from 'node:perf_hooks';
+import { adapters } from './adapters.mjs';
+
+const [engineName, group, nText, seedText] = process.argv.slice(2);
+const N = Number(nText);
+const SEED = Number(seedText);
+const VALUE_BYTES = 100;
+
+function prng(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** 16-byte keys: 8 zero bytes and a big-endian counter, so byte order is numeric order. */
+function key(i) {
+  const b = Buffer.alloc(16);
+  b.writeBigUInt64BE(BigInt(i), 8);
+  return b;
+}
+
+function values(seed) {
+  const rand = prng(seed);
+  const pool = Buffer.alloc(1 << 20);
+  for (let i = 0; i < pool.length; i += 4) pool.writeUInt32LE((rand() * 2 ** 32) >>> 0, i);
+  let at = 0;
+  return () => {
+    if (at + VALUE_BYTES > pool.length) at = Math.floor(rand() * 1024);
+    const v = pool.subarray(at, at + VALUE_BYTES);
+    at += VALUE_BYTES + 7;
+    return Buffer.from(v);
+  };
+}
+
+function shuffled(n, seed) {
+  const rand = prng(seed);
+  const a = Array.from({ length: n }, (_, i) => i);
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [a[i], a[j]] = [a[j], a[i]];
+  }
+  return a;
+}
+
+function dirBytes(dir) {
+  let total = 0;
+  for (const name of readdirSync(dir)) {
+    const p = path.join(dir, name);
+    const s = statSync(p);
+    total += s.isDirectory() ? dirBytes(p) : s.size;
+  }
+  return total;
+}
+
+function emit(o) {
+  process.stdout.write(JSON.stringify({ engine: engineName, ...o }) + '\n');
+}
+
+async function timed(workload, ops, fn) {
+  const started = performance.now();
+  try {
+    const extra = (await fn()) ?? {};
+    const seconds = (performance.now() - started) / 1000;
+    emit({ workload, ops, seconds, opsPerSec: ops / seconds, ...extra });
+  } catch (e) {
+    emit({ workload, ops, error: String(e?.message ?? e) });
+  }
+}
+
+async function fill(db, order, batch, nextValue, sync) {
+  for (let i = 0; i < order.length; i += batch) {
+    const last = i + batch >= order.length;
+    await db.putBatch(order.slice(i, i + batch).map((k) => [key(k), nextValue()]), { sync: sync && last });
+  }
+}
+
+async function main() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `peers-${engineName}-`));
+  const adapter = adapters[engineName];
+  if (!adapter) throw new Error(`unknown engine ${engineName}`);
+  const extra = {};
+  try {
+    if (group === 'fill') {
+      const nextValue = values(SEED);
+      const seqDir = path.join(dir, 'seq');
+      const randDir = path.join(dir, 'rand');
+      for (const d of [seqDir, randDir]) mkdirSync(d);
+      let db = await adapter(seqDir);
+      await timed('fillseq', N, () => fill(db, Array.from({ length: N }, (_, i) => i), 1000, nextValue, true));
+      await db.close();
+      db = await adapter(randDir);
+      await timed('fillrandom', N, () => fill(db, shuffled(N, SEED), 1000, nextValue, true));
+      if (!db.memoryOnly) {
+        await db.close();
+        extra.diskMiB = dirBytes(randDir) / 2 ** 20;
+        db = await adapter(randDir);
+      }
+      const reads = shuffled(N, SEED + 1).slice(0, Math.min(N, 200_000));
+      await timed('readrandom', reads.length, async () => {
+        const h = createHistogram();
+        for (const k of reads) {
+          const t = performance.now();
+          const v = await db.get(key(k));
+          h.record(Math.max(1, Math.round((performance.now() - t) * 1000)));
+          if (v === undefined || v === null) throw new Error(`key ${k} not found`);
+        }
+        return { p50us: h.percentile(50) / 1000, p99us: h.percentile(99) / 1000 };
+      });
+      if (db.getSync) {
+        await timed('readsync', reads.length, async () => {
+          for (const k of reads) if (db.getSync(key(k)) === undefined) throw new Error(`key ${k} not found`);
+        });
+      }
+      await timed('readmissing', reads.length, async () => {
+        for (const k of reads) {
+          const v = await db.get(key(N + k));
+          if (v !== undefined && v !== null) throw new Error(`missing key ${N + k} was found`);
+        }
+      });
+      await timed('scanfull', N, async () => {
+        const n = await db.scanAll();
+        if (n !== N) throw new Error(`scanned ${n} entries, expected ${N}`);
+      });
+      const scans = Math.min(10_000, N);
+      const rand = prng(SEED + 2);
+      await timed('scanshort', scans, async () => {
+        for (let i = 0; i < scans; i++) {
+          const from = Math.floor(rand() * (N - 100));
+          const n = await db.scan(key(from), 100);
+          if (n !== 100) throw new Error(`short scan from ${from} returned ${n}`);
+        }
+      });
+      await timed('overwrite', N, () => fill(db, shuffled(N, SEED + 3), 1000, nextValue, true));
+      await db.close();
+    } else if (group === 'sync') {
+      const nextValue = values(SEED);
+      const db = await adapter(dir);
+      if (db.memoryOnly) return;
+      const singles = Math.max(100, Math.floor(N / 500));
+      await timed('fillsync', singles, async () => {
+        const h = createHistogram();
+        for (let i = 0; i < singles; i++) {
+          const t = performance.now();
+          await db.put(key(i), nextValue(), { sync: true });
+          h.record(Math.max(1, Math.round((performance.now() - t) * 1000)));
+        }
+        return { p50us: h.percentile(50) / 1000, p99us: h.percentile(99) / 1000 };
+      });
+      for (const clients of [1, 8, 64]) {
+        const total = singles * 2;
+        let next = 0;
+        await timed(`commits-${clients}`, total, async () => {
+          await Promise.all(Array.from({ length: clients }, async () => {
+            while (next < total) {
+              const i = next++;
+              await db.put(key(1_000_000_000 + i), nextValue(), { sync: true });
+            }
+          }));
+        });
+      }
+      await db.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  emit({ group, peakRssMiB: process.resourceUsage().maxRSS / 1024, ...extra });
+}
+
+main().catch((e) => {
+  emit({ group, error: String(e?.stack ?? e) });
+  process.exitCode = 1;
+});
