@@ -25,7 +25,7 @@
  * them durable with a new meta page recording the last applied LSN, then the log drops whole
  * segments below it.
  */
-import { PhotonError, isPhotonError, unsafeLsn } from '@photondb/contracts';
+import { PhotonError, isPhotonError, mutantActive, unsafeLsn } from '@photondb/contracts';
 import type { Directory, FileLock, Lsn } from '@photondb/contracts';
 import { BTree } from '@photondb/btree';
 import type { BatchOp, TreeSnapshot } from '@photondb/btree';
@@ -159,6 +159,7 @@ export class EngineCore implements TreeSource {
     let replayed = 0;
     for (const record of this.log.read({ fromLsn: from })) {
       if (signal?.aborted) throw new PhotonError('ABORTED', `open was aborted during recovery at LSN ${record.lsn}`, { lsn: record.lsn });
+      failpoint('engine-recovery-replay');
       this.applyRecord(record.type, record.payload, record.lsn);
       this.appliedLsn = record.lsn;
       replayed++;
@@ -257,7 +258,9 @@ export class EngineCore implements TreeSource {
   /** Validates, logs, waits for durability and applies a transaction's writes. */
   async commit(writes: WriteSet, reads: ReadSet | null, snapshotSeq: number, sync: boolean | undefined): Promise<void> {
     this.checkWritable();
-    if (reads !== null) {
+    // Planted isolation bugs for the history checker (TESTING.md R8); never on outside tests.
+    if (mutantActive('engine-late-snapshot')) snapshotSeq = this.appliedSeq;
+    if (reads !== null && !mutantActive('engine-no-conflict-check')) {
       try {
         this.conflicts.validate(reads, snapshotSeq);
       } catch (e) {
@@ -334,7 +337,9 @@ export class EngineCore implements TreeSource {
   private async awaitDurable(lsn: Lsn, sync: boolean): Promise<void> {
     try {
       failpoint('engine-before-log-flush');
-      await this.log.flush({ sync });
+      // Mutant (TESTING.md R3): acknowledge before the record is durable.
+      if (mutantActive('engine-ack-before-durable')) void this.log.flush({ sync }).catch(() => {});
+      else await this.log.flush({ sync });
     } catch (e) {
       throw this.fail(e);
     }
@@ -378,10 +383,13 @@ export class EngineCore implements TreeSource {
       this.bytesSinceCheckpoint = 0;
       for (const tree of this.trees.values()) tree.flush();
       if (VERIFY_EACH_CHECKPOINT) this.assertVerified();
+      // Mutant (TESTING.md R3): drop the log before the pages that replace it are durable.
+      const truncateFirst = mutantActive('engine-truncate-before-checkpoint');
+      if (truncateFirst) await this.log.truncateBefore(unsafeLsn(lsn + 1));
       failpoint('engine-before-store-checkpoint');
       await this.store.checkpoint(lsn);
       failpoint('engine-before-log-truncate');
-      await this.log.truncateBefore(unsafeLsn(lsn + 1));
+      if (!truncateFirst) await this.log.truncateBefore(unsafeLsn(lsn + 1));
       this.checkpoints++;
     };
     const p = run().catch((e: unknown) => {
@@ -512,6 +520,7 @@ export class EngineCore implements TreeSource {
       await this.waitForCommits();
       if (this.checkpointing) await this.checkpointing.catch(() => {});
       let error: unknown;
+      failpoint('engine-close');
       if (!this.options.readOnly && !wasFailed && !this.failure) {
         try {
           await this.checkpointForClose();

@@ -3,7 +3,7 @@
  * iterators. Every public method checks its arguments and the engine's state first (typed errors,
  * nothing written), encodes keys and values with the configured codecs, and calls the core.
  */
-import { PhotonError, hasErrorCode, isPhotonError } from '@photondb/contracts';
+import { PhotonError, hasErrorCode, isPhotonError, mutantActive } from '@photondb/contracts';
 import { keyRangeForPrefix } from '@photondb/datum';
 import type { Codec } from '@photondb/datum';
 import { EngineCore, DEFAULT_TABLE, MAX_TABLE_NAME_BYTES } from './core.js';
@@ -638,6 +638,8 @@ class TransactionImpl<K, V> extends Reads<K, V> implements Transaction<K, V> {
     const s = this.shared;
     if (s.state !== 'open') return;
     s.state = 'rolled-back';
+    // Planted isolation bug for the history checker (TESTING.md R8); never on outside tests.
+    if (mutantActive('engine-rollback-leak')) void s.core.commit(s.writes, null, s.view.snapshotSeq, undefined).catch(() => {});
     s.view.release();
   }
 }
