@@ -103,7 +103,6 @@ describe('R1: kill -9 torture on real files', () => {
     const model = new Map<string, string>();
     let committed = 0;
     let kills = 0;
-    let failures = 0;
     const phases = new Map<string, number>();
     const reopenMs: number[] = [];
     const problems: string[] = [];
@@ -139,7 +138,6 @@ describe('R1: kill -9 torture on real files', () => {
         } finally {
           await db.close();
         }
-        if (problems.length > failures) failures = problems.length;
         if (problems.length > 0) break;
       }
     } finally {
