@@ -110,3 +110,13 @@ describe('compareBytes', () => {
     expect(compareBytes(new Uint8Array([]), new Uint8Array([]))).toBe(0);
   });
 });
+
+describe('compare and equals (the names the issue uses)', () => {
+  it('are compareDatum and equalsDatum', async () => {
+    const { compare, equals } = await import('./index.js');
+    expect(compare).toBe(compareDatum);
+    expect(equals).toBe(equalsDatum);
+    expect(compare([1], true)).toBeLessThan(0);
+    expect(equals({ a: -0 }, { a: 0 })).toBe(true);
+  });
+});

@@ -9,6 +9,8 @@ export { MAX_DEPTH, MAX_KEY_BYTES, MAX_VALUE_BYTES } from './limits.js';
 export { isDatum, validateDatum, findDatumProblem } from './validate.js';
 export type { DatumProblem, ValidateOptions } from './validate.js';
 export { compareDatum, equalsDatum, compareStrings, compareBytes } from './compare.js';
+/** `compare(a, b)`: the issue's name for `compareDatum` (RethinkDB's total order). */
+export { compareDatum as compare, equalsDatum as equals } from './compare.js';
 export { encodeKey, decodeKey, decodeKeyBound, checkKeySize, keyRangeForPrefix, prefixSuccessor } from './key-codec.js';
 export { encodeValue, decodeValue, getField } from './value-codec.js';
 export type { EncodeValueOptions } from './value-codec.js';
