@@ -54,7 +54,7 @@ export const MIN_PAGE_SIZE_BYTES = 4096;
 /** Largest page size (bytes). */
 export const MAX_PAGE_SIZE_BYTES = 65536;
 /** Page size of a new file unless another is chosen. */
-export const DEFAULT_PAGE_SIZE_BYTES = 4096;
+export const DEFAULT_PAGE_SIZE_BYTES = 8192;
 /** Page ids are stored in 32 bits; a file holds at most this many pages. */
 export const MAX_PAGE_COUNT = 0xffffffff;
 

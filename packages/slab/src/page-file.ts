@@ -81,7 +81,7 @@ export interface PageFileOptions {
   readonly fileName?: string;
   /** Create the file when it is missing or empty (default false: NOT_FOUND). */
   readonly create?: boolean;
-  /** Page size of a new file: a power of two from 4096 to 65536 (default 4096). An existing file keeps its own. */
+  /** Page size of a new file: a power of two from 4096 to 65536 (default 8192). An existing file keeps its own. */
   readonly pageSizeBytes?: number;
   /** Compression of a new file (default 'none'). An existing file keeps the setting recorded in its meta. */
   readonly compression?: CompressionName;

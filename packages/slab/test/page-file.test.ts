@@ -11,7 +11,7 @@ const text = (s: string): Uint8Array => new TextEncoder().encode(s);
 
 function fresh(options: Parameters<typeof PageFile.open>[1] = {}): { dir: Directory; store: PageFile } {
   const dir = memoryDirectory();
-  return { dir, store: PageFile.open(dir, { create: true, ...options }) };
+  return { dir, store: PageFile.open(dir, { create: true, pageSizeBytes: 4096, ...options }) };
 }
 
 function read(store: PageFile, id: number): Uint8Array {
@@ -24,10 +24,11 @@ function read(store: PageFile, id: number): Uint8Array {
 }
 
 describe('PageFile open', () => {
-  it('creates an empty file of two meta pages with the default page size', async () => {
-    const { dir, store } = fresh();
-    expect(store.pageSizeBytes).toBe(4096);
-    expect(fileBytes(dir, FILE).length).toBe(8192);
+  it('creates an empty file of two meta pages with the default page size, 8 KiB', async () => {
+    const dir = memoryDirectory();
+    const store = PageFile.open(dir, { create: true });
+    expect(store.pageSizeBytes).toBe(8192);
+    expect(fileBytes(dir, FILE).length).toBe(16384);
     expect(store.stats()).toMatchObject({ pageCount: 2, freePageCount: 0, checkpointLsn: 0 });
     expect(store.verify()).toEqual([]);
     await store.close();
@@ -59,7 +60,7 @@ describe('PageFile open', () => {
     const dir = memoryDirectory();
     patch(dir, FILE, 0, new Uint8Array(0));
     await expectCode('NOT_A_DATABASE', () => PageFile.open(dir, {}));
-    const store = PageFile.open(dir, { create: true });
+    const store = PageFile.open(dir, { create: true, pageSizeBytes: 4096 });
     expect(store.verify()).toEqual([]);
     expect(dir.list()).toEqual([FILE]);
     await store.close();
@@ -344,7 +345,7 @@ describe('PageFile corruption', () => {
 describe('PageFile meta repair', () => {
   it('falls back to the repaired meta slot, whole, when the newest one is damaged later', async () => {
     const dir = memoryDirectory();
-    const store = PageFile.open(dir, { create: true });
+    const store = PageFile.open(dir, { create: true, pageSizeBytes: 4096 });
     const a = store.allocate();
     store.write(a, text('a'));
     await store.checkpoint(lsn(1)); // generation 2, slot 0
