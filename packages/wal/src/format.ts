@@ -108,7 +108,11 @@ export function decodeSegmentHeader(bytes: Uint8Array): SegmentHeader | string {
   const version = view.getUint32(8, true);
   if (version !== WAL_FORMAT_VERSION) return `unsupported version ${version}`;
   for (let i = 32; i < 44; i++) if (bytes[i] !== 0) return 'nonzero reserved bytes in the segment header';
-  return { salt: view.getUint32(12, true), segmentNo: getU64(view, 16), firstLsn: getU64(view, 24) };
+  const segmentNo = getU64(view, 16);
+  const firstLsn = getU64(view, 24);
+  if (!Number.isSafeInteger(segmentNo) || segmentNo < 1) return `segment number ${segmentNo} is outside 1 to 2^53 - 1`;
+  if (!Number.isSafeInteger(firstLsn) || firstLsn < 1 || firstLsn >= Number.MAX_SAFE_INTEGER) return `first LSN ${firstLsn} is outside 1 to 2^53 - 2`;
+  return { salt: view.getUint32(12, true), segmentNo, firstLsn };
 }
 
 // ------------------------------------------------------------------------------------------------

@@ -6,6 +6,10 @@
 import { PhotonError } from '@photondb/contracts';
 import type { PagedFile } from '@photondb/contracts';
 import { setFailpointHandler } from '../failpoint.js';
+export { runHostilePool, summarizeOutcomes } from './hostile-pool.js';
+export { reportFigure, scaled } from './report.js';
+export type { Figure } from './report.js';
+export type { HostileOutcome, HostilePoolOptions } from './hostile-pool.js';
 
 function checkOffset(file: PagedFile, what: string, offset: number, limit: number): void {
   if (!Number.isSafeInteger(offset) || offset < 0 || offset >= limit) {
