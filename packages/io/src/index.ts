@@ -1,6 +1,6 @@
 /**
  * @photondb/io: the one place PhotonDB touches files. Implementations of the contracts' file
- * roles (Node files, in-memory files, and a crash simulator), the CRC-32C checksum of every page
+ * roles (Node files, in-memory files, and a crash simulator), the CRC-32 checksum of every page
  * and record, a process lock and failpoints. Byte-surgery helpers live in `@photondb/io/testing`.
  */
 export { checksum, checksumSkipping } from './checksum.js';

@@ -5,7 +5,7 @@
  * is used, and a violation is a `CORRUPTION` error naming the page and its file offset.
  *
  * Byte order: little-endian everywhere. 64-bit fields hold integers below 2^53 and are written as
- * two unsigned 32-bit halves (low half first). Checksums are CRC-32C (Castagnoli).
+ * two unsigned 32-bit halves (low half first). Checksums are CRC-32 (IEEE, zlib.crc32).
  */
 import { PhotonError } from '@photondb/contracts';
 import { checksumSkipping } from '@photondb/io';
@@ -19,7 +19,7 @@ import { checksumSkipping } from '@photondb/io';
  *
  *   OFFSET  SIZE  FIELD           MEANING
  *        0     4  magic           0x47504850 ("PHPG" read as bytes 50 48 50 47)
- *        4     4  checksum        CRC-32C of the whole page (all pageSizeBytes) with bytes [4, 8)
+ *        4     4  checksum        CRC-32 of the whole page (all pageSizeBytes) with bytes [4, 8)
  *                                 taken as zero
  *        8     1  type            PAGE_TYPE: 1 meta, 2 data, 3 free-list
  *        9     1  flags           bit 0 (PAGE_FLAG_COMPRESSED): the stored payload is a snappy
@@ -30,7 +30,7 @@ import { checksumSkipping } from '@photondb/io';
  *       24     4  payloadBytes    logical (uncompressed) payload length, <= payload capacity
  *       28     4  storedBytes     bytes of payload area in use: = payloadBytes when not
  *                                 compressed, else the snappy stream's length (< payloadBytes)
- *       32     4  payloadChecksum CRC-32C of the logical payload when compressed, else zero
+ *       32     4  payloadChecksum CRC-32 of the logical payload when compressed, else zero
  *       36     4  reserved        zero
  *       40     -  payload area    storedBytes bytes, then zeros to the end of the page
  *
@@ -38,7 +38,7 @@ import { checksumSkipping } from '@photondb/io';
  * Valid iff (1) magic matches, (2) the checksum matches, (3) type is known, (4) pageId equals the
  * page's position, (5) flags and reserved fields are as above, (6) payloadBytes and storedBytes
  * are within the capacity and agree with the compressed flag, (7) a compressed payload decodes
- * (by our bounds-checked decoder) to exactly payloadBytes bytes whose CRC-32C is payloadChecksum.
+ * (by our bounds-checked decoder) to exactly payloadBytes bytes whose CRC-32 is payloadChecksum.
  * Reader: any violation is CORRUPTION { path, pageId, offset }; never data.
  * Pinned by format.test.ts "golden data page v1".
  */
@@ -143,7 +143,7 @@ export function sealPage(page: Uint8Array, init: PageHeaderInit): void {
   v.setUint32(H_CHECKSUM, pageChecksum(page), true);
 }
 
-/** CRC-32C of the page with the checksum field taken as zero (the field is left unchanged). */
+/** CRC-32 of the page with the checksum field taken as zero (the field is left unchanged). */
 export function pageChecksum(page: Uint8Array): number {
   return checksumSkipping(page, H_CHECKSUM, 4);
 }

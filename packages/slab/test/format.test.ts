@@ -26,14 +26,14 @@ function goldenDataPage(): Uint8Array {
 }
 
 describe('page format v1', () => {
-  it('computes CRC-32C with the standard check value', () => {
-    expect(checksum(new TextEncoder().encode('123456789'))).toBe(0xe3069283);
+  it('computes CRC-32 with the standard check value', () => {
+    expect(checksum(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });
 
   it('golden data page v1: header bytes are pinned', () => {
     const page = goldenDataPage();
     expect(hex(page.subarray(0, 48))).toBe(
-      '50485047ab98f00e02000000070000000300000000000000050000000500000000000000000000000102030405000000',
+      '5048504770cd7cd302000000070000000300000000000000050000000500000000000000000000000102030405000000',
     );
     expect(page.subarray(45).every((b) => b === 0)).toBe(true);
   });
@@ -52,7 +52,7 @@ describe('page format v1', () => {
       catalog: new Map([['t', Uint8Array.of(0xaa, 0xbb)]]),
     });
     expect(hex(page.subarray(0, 115))).toBe(
-      '50485047934efcdd010000000100000005000000000000004b0000004b000000000000000000000050686f746f6e44420100000000100000010000000b000000050000000000000089674523010000000a0000000000000009000000010000000200000000000000010001007402000000aabb',
+      '50485047a91807d9010000000100000005000000000000004b0000004b000000000000000000000050686f746f6e44420100000000100000010000000b000000050000000000000089674523010000000a0000000000000009000000010000000200000000000000010001007402000000aabb',
     );
     const meta = decodeMetaPage(page, where(1));
     expect(meta.generation).toBe(5);
@@ -67,7 +67,7 @@ describe('page format v1', () => {
     page.set(payload, PAGE_HEADER_BYTES);
     sealPage(page, { type: PAGE_TYPE.freeList, flags: 0, pageId: 9, version: 5, payloadBytes: payload.length, storedBytes: payload.length, payloadChecksum: 0 });
     expect(hex(page.subarray(0, 56))).toBe(
-      '504850476d7ba026030000000900000005000000000000001000000010000000000000000000000000000000020000000400000006000000',
+      '50485047320bdab3030000000900000005000000000000001000000010000000000000000000000000000000020000000400000006000000',
     );
     expect(decodeFreeListPayload(payload, where(9))).toEqual({ next: 0, ids: [4, 6] });
   });

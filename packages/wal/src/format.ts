@@ -4,7 +4,7 @@
  * every length is bounded before it is used.
  *
  * Byte order: little-endian everywhere. 64-bit fields hold integers below 2^53 and are written as
- * two unsigned 32-bit halves (low half first). Checksums are CRC-32C (Castagnoli), from
+ * two unsigned 32-bit halves (low half first). Checksums are CRC-32 (IEEE, zlib.crc32), from
  * `@photondb/io` (the same checksum as the page file).
  */
 import { checksum } from '@photondb/io';
@@ -32,7 +32,7 @@ import { checksum } from '@photondb/io';
  *       16     8  segmentNo      the number in the file name
  *       24     8  firstLsn       the LSN the first record of this segment has (or would have)
  *       32    12  reserved       zero
- *       44     4  checksum       CRC-32C of bytes [0, 44)
+ *       44     4  checksum       CRC-32 of bytes [0, 44)
  *       48   464  zero           the rest of the first 512-byte sector
  *      512     -  records        each at an 8-byte aligned offset; then zeros to the end of the
  *                                (preallocated) file
@@ -123,7 +123,7 @@ export function decodeSegmentHeader(bytes: Uint8Array): SegmentHeader | string {
  * Record, format v1. Starts at an 8-byte aligned offset of a segment, after the header.
  *
  *   OFFSET  SIZE  FIELD        MEANING
- *        0     4  checksum     CRC-32C of bytes [4, 32 + length): the rest of the header, then
+ *        0     4  checksum     CRC-32 of bytes [4, 32 + length): the rest of the header, then
  *                              the payload
  *        4     4  length       payload bytes (0 to the log's maxRecordBytes)
  *        8     8  lsn          this record's LSN: the previous record's + 1 (the first record of

@@ -25,7 +25,7 @@ describe('segment header', () => {
   it('golden segment header v1', () => {
     const h = encodeSegmentHeader({ salt: 0x11223344, segmentNo: 7, firstLsn: 0x1_0000_0005 });
     expect(h.length).toBe(SEGMENT_HEADER_BYTES);
-    expect(hex(h)).toBe('50484f544e57414c01000000443322110700000000000000050000000100000000000000000000000000000034841d28');
+    expect(hex(h)).toBe('50484f544e57414c0100000044332211070000000000000005000000010000000000000000000000000000001ced91fa');
     expect(new TextDecoder().decode(h.subarray(0, 8))).toBe('PHOTNWAL');
     expect(view(h).getUint32(8, true)).toBe(1);
     expect(view(h).getUint32(12, true)).toBe(0x11223344);
@@ -74,7 +74,7 @@ describe('record', () => {
     const r = new Uint8Array(recordBytes(5));
     expect(r.length).toBe(40); // 32-byte header + 5 bytes + 3 bytes of padding
     encodeRecord(r, 0, 0x11223344, 42, 40, 3, Uint8Array.from([1, 2, 3, 4, 5]));
-    expect(hex(r)).toBe('39d92063050000002a00000000000000280000000000000003000000443322110102030405000000');
+    expect(hex(r)).toBe('84533abf050000002a00000000000000280000000000000003000000443322110102030405000000');
     expect(view(r).getUint32(0, true)).toBe(checksum(r.subarray(4, RECORD_HEADER_BYTES + 5)));
     expect(view(r).getUint32(4, true)).toBe(5);
     expect(view(r).getUint32(8, true)).toBe(42);
