@@ -1,0 +1,110 @@
+import { describe, it, expect } from '@jest/globals';
+import { expectCode } from '@photondb/contracts/testing';
+import {
+  decodeDescriptor,
+  decodeNode,
+  decodeOverflowPage,
+  decodeRedo,
+  encodeDescriptor,
+  encodeNode,
+  encodeOverflowPage,
+  encodeRedo,
+} from './format.js';
+import type { BatchOp } from './format.js';
+import { OverflowRef, makeBranch, makeLeaf } from './node.js';
+import type { Layout } from './node.js';
+
+const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
+const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+const layout: Layout = { capacityBytes: 480, inlineLimitBytes: 120, underflowBytes: 120, maxKeyBytes: 120, maxValueBytes: 1 << 20 };
+
+describe('node page format v1', () => {
+  it('golden leaf: prefix-compressed keys, an inline and an overflow value', () => {
+    const leaf = makeLeaf(layout, [enc('apple'), enc('apricot')], [enc('red'), new OverflowRef(300, 5000)], 1, null);
+    const bytes = encodeNode(leaf);
+    // kind 1, level 0, count 2, prefix "ap"; "ple" inline "red"; "ricot" overflow 5000 bytes at page 300
+    expect(hex(bytes)).toBe('0100020002' + '6170' + '03706c65' + '0003726564' + '057269636f74' + '01' + '8827' + 'ac02');
+    const back = decodeNode(bytes, 9, layout);
+    expect(back.kind).toBe('leaf');
+    expect(back.keys.map((k) => Buffer.from(k).toString())).toEqual(['apple', 'apricot']);
+    expect(back.pageId).toBe(9);
+    if (back.kind === 'leaf') {
+      expect(hex(back.values[0] as Uint8Array)).toBe(hex(enc('red')));
+      expect(back.values[1]).toEqual(new OverflowRef(300, 5000));
+    }
+  });
+
+  it('golden branch: truncated separators and child page ids', () => {
+    const branch = makeBranch(1, [enc('b'), enc('c')], [2, 3, 200], 1, null);
+    expect(hex(encodeNode(branch))).toBe('0201020000' + '02' + '016203' + '0163c801');
+    const back = decodeNode(encodeNode(branch), 5, layout);
+    expect(back.kind === 'branch' && back.children).toEqual([2, 3, 200]);
+  });
+
+  it('refuses malformed node pages with CORRUPTION', async () => {
+    const good = encodeNode(makeLeaf(layout, [enc('a'), enc('b')], [enc('1'), enc('2')], 1, null));
+    const cases: [string, Uint8Array][] = [
+      ['empty', new Uint8Array(0)],
+      ['unknown kind', Uint8Array.of(9, 0, 0, 0, 0)],
+      ['leaf with a level', Uint8Array.of(1, 3, 0, 0, 0)],
+      ['branch without separators', Uint8Array.of(2, 1, 0, 0, 0, 2)],
+      ['truncated', good.subarray(0, good.length - 1)],
+      ['trailing bytes', Uint8Array.of(...good, 0)],
+      ['keys out of order', encodeNode(makeLeaf(layout, [enc('b'), enc('a')], [enc('1'), enc('2')], 1, null))],
+      ['inline value above the limit', encodeNode(makeLeaf(layout, [enc('a')], [new Uint8Array(200)], 1, null))],
+      ['lying key length', Uint8Array.of(1, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f)],
+    ];
+    for (const [, bytes] of cases) await expectCode('CORRUPTION', () => decodeNode(bytes, 7, layout));
+  });
+});
+
+describe('overflow page format v1', () => {
+  it('golden overflow page with and without a next page', () => {
+    expect(hex(encodeOverflowPage(4, enc('xy')))).toBe('03000000' + '05000000' + '00000000' + '7879');
+    expect(hex(encodeOverflowPage(-1, enc('z')))).toBe('03000000' + '00000000' + '00000000' + '7a');
+    expect(decodeOverflowPage(encodeOverflowPage(2 ** 40, enc('q')), 1).next).toBe(2 ** 40);
+  });
+
+  it('refuses a page of another kind with CORRUPTION', async () => {
+    await expectCode('CORRUPTION', () => decodeOverflowPage(Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 3));
+  });
+});
+
+describe('catalog descriptor format v1', () => {
+  it('golden descriptor', () => {
+    const bytes = encodeDescriptor({ rootPageId: 300, height: 3, entries: 1000 });
+    expect(hex(bytes)).toBe('50425431' + '01' + 'ac02' + '03' + 'e807');
+    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000 });
+  });
+
+  it('refuses a bad magic, an unknown version and trailing bytes with CORRUPTION', async () => {
+    const good = encodeDescriptor({ rootPageId: 2, height: 1, entries: 0 });
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(0, ...good.subarray(1)), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 2, ...good.subarray(5)), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 5), 2, 0, 0), 't'));
+  });
+});
+
+describe('redo payload format v1', () => {
+  const ops: BatchOp[] = [
+    { type: 'put', key: enc('k'), value: enc('vv') },
+    { type: 'delete', key: enc('gone') },
+    { type: 'put', key: new Uint8Array(0), value: new Uint8Array(0) },
+  ];
+
+  it('golden redo payload round-trips', () => {
+    const bytes = encodeRedo(ops);
+    expect(hex(bytes)).toBe('01' + '03' + '01016b027676' + '0204676f6e65' + '010000');
+    expect(decodeRedo(bytes)).toEqual(ops);
+  });
+
+  it('refuses malformed payloads with CORRUPTION', async () => {
+    const good = encodeRedo(ops);
+    for (let cut = 0; cut < good.length; cut++) await expectCode('CORRUPTION', () => decodeRedo(good.subarray(0, cut)));
+    await expectCode('CORRUPTION', () => decodeRedo(Uint8Array.of(...good, 0)));
+    await expectCode('CORRUPTION', () => decodeRedo(Uint8Array.of(2, 0)));
+    await expectCode('CORRUPTION', () => decodeRedo(Uint8Array.of(1, 1, 7, 0)));
+    await expectCode('CORRUPTION', () => decodeRedo(Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff, 0x0f)));
+  });
+});

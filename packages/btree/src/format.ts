@@ -1,0 +1,315 @@
+/**
+ * Every byte structure of @photondb/btree: node pages, overflow pages, the catalog descriptor and
+ * the logical redo payload. Little-endian; varints are unsigned LEB128, minimal, at most 8 bytes
+ * and below 2^53. Readers check every length before using it and throw CORRUPTION (naming the
+ * page) on anything malformed; they never assert.
+ *
+ * Node page, format v1 (the page store's payload; the store adds its own header and checksum):
+ *
+ *   OFFSET  SIZE  FIELD      MEANING
+ *        0     1  kind       1 = leaf, 2 = branch
+ *        1     1  level      0 for a leaf; 1..MAX_LEVEL for a branch (1 = parent of leaves)
+ *        2     2  count      u16: entries (leaf) or separators (branch, >= 1)
+ *        4     v  prefixLen  varint: bytes shared by every key of the node (prefix compression)
+ *        .     p  prefix     those bytes
+ *   leaf, count times:
+ *        .     v  suffixLen  varint; the key is prefix + suffix
+ *        .     s  suffix
+ *        .     1  tag        0 = inline value, 1 = overflow value
+ *        .     v  valueLen   varint: the value's length in bytes
+ *        .     n  value      inline: the value bytes
+ *        .     v  firstPage  overflow: varint page id of the chain's first overflow page
+ *   branch: varint child0, then count times { varint suffixLen, suffix, varint child }.
+ *
+ * Keys are strictly ascending; branch separators are truncated to the shortest key that
+ * separates the two neighbours (child i holds keys k with sep[i-1] <= k < sep[i]). A value is
+ * inline iff keyLen + valueLen <= inline limit (a quarter of the page payload), so an inline
+ * flag that disagrees is corruption. Valid iff (1) kind and level agree, (2) every length fits,
+ * (3) keys strictly ascend, (4) the entries end exactly at the payload's end.
+ *
+ * Overflow page, format v1: a value too large to be inline is split over a chain of pages.
+ *
+ *   OFFSET  SIZE  FIELD      MEANING
+ *        0     1  kind       3 = overflow
+ *        1     3  zero       reserved, 0
+ *        4     4  nextLo     low 32 bits of (next page id + 1); 0 = last page of the chain
+ *        8     4  nextHi     high bits of the same
+ *       12     n  data       this page's part of the value (payload length - 12 bytes)
+ *
+ * Catalog descriptor, format v1: the value of the tree's catalog entry in the page store.
+ *
+ *   OFFSET  SIZE  FIELD      MEANING
+ *        0     4  magic      "PBT1" (50 42 54 31)
+ *        4     1  version    1; any other version is refused with CORRUPTION naming both
+ *        5     v  root       varint page id of the root node
+ *        .     v  height     varint: levels, 1 for a lone leaf root
+ *        .     v  entries    varint: number of key/value pairs
+ *
+ * Logical redo payload, format v1 (stored by the engine in its log; idempotent on replay):
+ *
+ *   OFFSET  SIZE  FIELD      MEANING
+ *        0     1  version    1
+ *        1     v  count      varint: operations
+ *   count times:
+ *        .     1  type       1 = put, 2 = delete
+ *        .     v  keyLen     varint, then the key
+ *        .     v  valueLen   put only: varint, then the value
+ *
+ * Valid iff the operations end exactly at the payload's end. Pinned by format.test.ts.
+ */
+import { PhotonError } from '@photondb/contracts';
+import { compareKeys } from './compare.js';
+import { ByteReader, ByteWriter } from './internal/bytes.js';
+import { OverflowRef, makeBranch, makeLeaf } from './node.js';
+import type { Child, LeafValue, Layout, TreeNode } from './node.js';
+
+/** Node kind byte of a leaf page. */
+export const KIND_LEAF = 1;
+/** Node kind byte of a branch page. */
+export const KIND_BRANCH = 2;
+/** Kind byte of an overflow page. */
+export const KIND_OVERFLOW = 3;
+/** Deepest branch level a page may claim (a tree of 2^60 entries is far shallower). */
+export const MAX_LEVEL = 60;
+/** Bytes before the data of an overflow page. */
+export const OVERFLOW_HEADER_BYTES = 12;
+/** Catalog descriptor magic, "PBT1". */
+export const DESCRIPTOR_MAGIC = Uint8Array.of(0x50, 0x42, 0x54, 0x31);
+/** Catalog descriptor format version. */
+export const DESCRIPTOR_VERSION = 1;
+/** Redo payload format version. */
+export const REDO_VERSION = 1;
+const REDO_PUT = 1;
+const REDO_DELETE = 2;
+const TAG_INLINE = 0;
+const TAG_OVERFLOW = 1;
+
+/** One write of a batch. */
+export type BatchOp =
+  | { readonly type: 'put'; readonly key: Uint8Array; readonly value: Uint8Array }
+  | { readonly type: 'delete'; readonly key: Uint8Array };
+
+function corrupt(what: string, pageId?: number): never {
+  throw new PhotonError('CORRUPTION', what, pageId === undefined ? {} : { pageId });
+}
+
+function commonPrefix(keys: Uint8Array[]): number {
+  if (keys.length === 0) return 0;
+  const first = keys[0];
+  const last = keys[keys.length - 1];
+  const n = Math.min(first.length, last.length);
+  let i = 0;
+  while (i < n && first[i] === last[i]) i++;
+  return i; // sorted keys: the first and last share what every key shares
+}
+
+/**
+ * Encodes a node. Leaf values must already be inline-sized bytes or OverflowRefs (the pager
+ * writes overflow chains first); children must be page ids.
+ */
+export function encodeNode(node: TreeNode): Uint8Array {
+  const w = new ByteWriter(node.sizeBytes);
+  const p = commonPrefix(node.keys);
+  w.u8(node.kind === 'leaf' ? KIND_LEAF : KIND_BRANCH);
+  w.u8(node.level);
+  w.u16(node.keys.length);
+  w.varint(p);
+  if (p > 0) w.bytes(node.keys[0].subarray(0, p));
+  if (node.kind === 'leaf') {
+    for (let i = 0; i < node.keys.length; i++) {
+      const k = node.keys[i];
+      w.varint(k.length - p);
+      w.bytes(k.subarray(p));
+      writeValue(w, node.values[i]);
+    }
+  } else {
+    w.varint(childPageId(node.children[0]));
+    for (let i = 0; i < node.keys.length; i++) {
+      const k = node.keys[i];
+      w.varint(k.length - p);
+      w.bytes(k.subarray(p));
+      w.varint(childPageId(node.children[i + 1]));
+    }
+  }
+  return w.finish();
+}
+
+function childPageId(c: Child): number {
+  if (typeof c === 'number') return c;
+  if (c.pageId === null) throw new PhotonError('INTERNAL', 'internal invariant failed: encoding a branch with a dirty child');
+  return c.pageId;
+}
+
+function writeValue(w: ByteWriter, v: LeafValue): void {
+  if (v instanceof Uint8Array) {
+    w.u8(TAG_INLINE);
+    w.varint(v.length);
+    w.bytes(v);
+  } else {
+    w.u8(TAG_OVERFLOW);
+    w.varint(v.lengthBytes);
+    w.varint(v.firstPageId);
+  }
+}
+
+/**
+ * Decodes a node page into a clean node (pageId set, epoch 0). The payload is copied once;
+ * keys without a prefix and inline values are views of that copy. Throws CORRUPTION.
+ */
+export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout): TreeNode {
+  const fail = (what: string, offset: number): never => corrupt(`B-tree page ${pageId}: ${what} (offset ${offset})`, pageId);
+  const buf = payload.slice();
+  const r = new ByteReader(buf, fail);
+  const kind = r.u8('kind');
+  const level = r.u8('level');
+  const count = r.u16('count');
+  if (kind !== KIND_LEAF && kind !== KIND_BRANCH) fail(`unknown node kind ${kind}`, 0);
+  if ((kind === KIND_LEAF) !== (level === 0) || level > MAX_LEVEL) fail(`kind ${kind} with level ${level}`, 1);
+  if (kind === KIND_BRANCH && count === 0) fail('branch with no separator', 2);
+  const p = r.varint('prefix length');
+  const prefix = r.view(p, 'prefix');
+  const keys: Uint8Array[] = new Array(count);
+  const readKey = (i: number): Uint8Array => {
+    const s = r.varint('key length');
+    const suffix = r.view(s, 'key');
+    let key = suffix;
+    if (p > 0) {
+      key = new Uint8Array(p + s);
+      key.set(prefix);
+      key.set(suffix, p);
+    }
+    if (i > 0 && compareKeys(keys[i - 1], key) >= 0) fail(`key ${i} is not above key ${i - 1}`, r.pos);
+    return key;
+  };
+  let node: TreeNode;
+  if (kind === KIND_LEAF) {
+    const values: LeafValue[] = new Array(count);
+    for (let i = 0; i < count; i++) {
+      keys[i] = readKey(i);
+      values[i] = readValue(r, keys[i].length, layout, fail);
+    }
+    node = makeLeaf(layout, keys, values, 0, pageId);
+  } else {
+    const children: Child[] = new Array(count + 1);
+    children[0] = r.varint('child');
+    for (let i = 0; i < count; i++) {
+      keys[i] = readKey(i);
+      children[i + 1] = r.varint('child');
+    }
+    node = makeBranch(level, keys, children, 0, pageId);
+  }
+  if (r.remaining !== 0) fail(`${r.remaining} bytes after the last entry`, r.pos);
+  if (node.sizeBytes > layout.capacityBytes) fail(`node of ${node.sizeBytes} logical bytes exceeds ${layout.capacityBytes}`, 0);
+  return node;
+}
+
+function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never): LeafValue {
+  const tag = r.u8('value tag');
+  const length = r.varint('value length');
+  const overflow = keyBytes + length > layout.inlineLimitBytes;
+  if (tag === TAG_INLINE) {
+    if (overflow) fail(`inline value of ${length} bytes is above the inline limit`, r.pos);
+    return r.view(length, 'value');
+  }
+  if (tag !== TAG_OVERFLOW) fail(`unknown value tag ${tag}`, r.pos - 1);
+  if (!overflow || length > layout.maxValueBytes) fail(`overflow value of ${length} bytes is out of range`, r.pos);
+  return new OverflowRef(r.varint('overflow page'), length);
+}
+
+/** Encodes one overflow page: `next` is the next page id or -1 at the end of the chain. */
+export function encodeOverflowPage(next: number, data: Uint8Array): Uint8Array {
+  const out = new Uint8Array(OVERFLOW_HEADER_BYTES + data.length);
+  out[0] = KIND_OVERFLOW;
+  const n = next + 1;
+  const view = new DataView(out.buffer);
+  view.setUint32(4, n % 0x100000000, true);
+  view.setUint32(8, Math.floor(n / 0x100000000), true);
+  out.set(data, OVERFLOW_HEADER_BYTES);
+  return out;
+}
+
+/** Decodes one overflow page: the next page id (-1 at the end) and a view of its data. */
+export function decodeOverflowPage(payload: Uint8Array, pageId: number): { next: number; data: Uint8Array } {
+  if (payload.length <= OVERFLOW_HEADER_BYTES || payload[0] !== KIND_OVERFLOW) {
+    corrupt(`overflow page ${pageId}: bad header (kind ${payload[0]}, ${payload.length} bytes)`, pageId);
+  }
+  const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
+  const n = view.getUint32(4, true) + view.getUint32(8, true) * 0x100000000;
+  if (!Number.isSafeInteger(n)) corrupt(`overflow page ${pageId}: next page id beyond 2^53`, pageId);
+  return { next: n - 1, data: payload.subarray(OVERFLOW_HEADER_BYTES) };
+}
+
+/** The tree's catalog descriptor. */
+export interface Descriptor {
+  readonly rootPageId: number;
+  readonly height: number;
+  readonly entries: number;
+}
+
+/** Encodes a catalog descriptor. */
+export function encodeDescriptor(d: Descriptor): Uint8Array {
+  const w = new ByteWriter(32);
+  w.bytes(DESCRIPTOR_MAGIC);
+  w.u8(DESCRIPTOR_VERSION);
+  w.varint(d.rootPageId);
+  w.varint(d.height);
+  w.varint(d.entries);
+  return w.finish();
+}
+
+/** Decodes a catalog descriptor; throws CORRUPTION naming the entry. */
+export function decodeDescriptor(bytes: Uint8Array, name: string): Descriptor {
+  const fail = (what: string): never => corrupt(`catalog entry "${name}" is not a B-tree descriptor: ${what}`);
+  const r = new ByteReader(bytes, (what) => fail(what));
+  const magic = r.view(4, 'magic');
+  if (compareKeys(magic, DESCRIPTOR_MAGIC) !== 0) fail('bad magic');
+  const version = r.u8('version');
+  if (version !== DESCRIPTOR_VERSION) fail(`version ${version}; this build reads version ${DESCRIPTOR_VERSION}`);
+  const rootPageId = r.varint('root');
+  const height = r.varint('height');
+  const entries = r.varint('entries');
+  if (height < 1 || height > MAX_LEVEL + 1) fail(`height ${height}`);
+  if (r.remaining !== 0) fail(`${r.remaining} trailing bytes`);
+  return { rootPageId, height, entries };
+}
+
+/**
+ * Encodes a batch as a logical redo payload (format above). The caller has validated the ops.
+ * Returns a new buffer owned by the caller.
+ */
+export function encodeRedo(ops: readonly BatchOp[]): Uint8Array {
+  const w = new ByteWriter(64);
+  w.u8(REDO_VERSION);
+  w.varint(ops.length);
+  for (const op of ops) {
+    w.u8(op.type === 'put' ? REDO_PUT : REDO_DELETE);
+    w.varint(op.key.length);
+    w.bytes(op.key);
+    if (op.type === 'put') {
+      w.varint(op.value.length);
+      w.bytes(op.value);
+    }
+  }
+  return w.finish();
+}
+
+/** Decodes a redo payload into fresh ops (keys and values are copies). Throws CORRUPTION. */
+export function decodeRedo(payload: Uint8Array): BatchOp[] {
+  if (!(payload instanceof Uint8Array)) throw new PhotonError('INVALID_ARGUMENT', 'redo payload must be a Uint8Array');
+  const fail = (what: string, offset: number): never => corrupt(`redo payload: ${what} (offset ${offset})`);
+  const r = new ByteReader(payload, fail);
+  const version = r.u8('version');
+  if (version !== REDO_VERSION) fail(`version ${version}; this build reads version ${REDO_VERSION}`, 0);
+  const count = r.varint('count');
+  if (count > r.remaining / 2) fail(`count ${count} cannot fit in ${r.remaining} bytes`, 1);
+  const ops: BatchOp[] = [];
+  for (let i = 0; i < count; i++) {
+    const type = r.u8('type');
+    const key = r.view(r.varint('key length'), 'key').slice();
+    if (type === REDO_PUT) ops.push({ type: 'put', key, value: r.view(r.varint('value length'), 'value').slice() });
+    else if (type === REDO_DELETE) ops.push({ type: 'delete', key });
+    else fail(`unknown operation type ${type}`, r.pos - 1);
+  }
+  if (r.remaining !== 0) fail(`${r.remaining} bytes after the last operation`, r.pos);
+  return ops;
+}

@@ -1,0 +1,128 @@
+/**
+ * Limits and argument checks at the public boundary.
+ *
+ * Node sizing needs every entry to take at most a third of a node, so that both halves of a
+ * split fit (mutate.ts): a value is inline only while key + value <= a quarter of the payload,
+ * and a key is at most a third of the payload minus the largest entry overhead. Public methods
+ * call these checks before changing anything; internal code trusts normalized arguments.
+ */
+import { PhotonError, formatCount } from '@photondb/contracts';
+import type { PageStore } from '@photondb/contracts';
+import type { Bounds, RangeOptions } from './cursor.js';
+import type { Layout } from './node.js';
+
+/** Default and absolute upper bound of `maxKeyBytes` (further bounded by the page size). */
+export const MAX_KEY_BYTES = 1024;
+/** Default `maxValueBytes`: 16 MiB. */
+export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
+/** Largest `maxValueBytes` accepted: 2^31 - 1. */
+export const MAX_VALUE_BYTES = 0x7fffffff;
+/** Default number of decoded nodes the pager caches. */
+export const DEFAULT_CACHE_NODES = 4096;
+/** Smallest page payload the tree works with. */
+export const MIN_PAYLOAD_BYTES = 192;
+/** Bytes of a key's worst-case entry overhead (length varints, tag, overflow reference). */
+const KEY_ENTRY_OVERHEAD_BYTES = 32;
+
+/** Options of `BTree.open`. */
+export interface TreeOptions {
+  /** Largest key in bytes; default min(1024, payload / 4); at most payload / 3 - 32. */
+  maxKeyBytes?: number;
+  /** Largest value in bytes; default 16 MiB; at most 2^31 - 1. */
+  maxValueBytes?: number;
+  /** Decoded nodes kept in the pager's cache; default 4096, at least 1. */
+  cacheNodes?: number;
+}
+
+function bad(message: string): never {
+  throw new PhotonError('INVALID_ARGUMENT', message);
+}
+
+function intOption(options: TreeOptions, name: keyof TreeOptions, fallback: number, min: number, max: number): number {
+  const v = options[name];
+  if (v === undefined) return fallback;
+  if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
+    bad(`option ${name} must be an integer from ${formatCount(min)} to ${formatCount(max)}; got ${String(v)}`);
+  }
+  return v;
+}
+
+/** Derives the node layout from the store and validated options. Throws INVALID_ARGUMENT. */
+export function makeLayout(store: PageStore, options: TreeOptions | undefined): { layout: Layout; cacheNodes: number } {
+  if (options !== undefined && (typeof options !== 'object' || options === null)) bad('options must be an object');
+  const o = options ?? {};
+  const capacity = store.payloadCapacityBytes;
+  if (!Number.isInteger(capacity) || capacity < MIN_PAYLOAD_BYTES) {
+    bad(`page payload of ${String(capacity)} bytes is too small for a B-tree; at least ${MIN_PAYLOAD_BYTES} are needed`);
+  }
+  const keyLimit = Math.floor(capacity / 3) - KEY_ENTRY_OVERHEAD_BYTES;
+  const maxKeyBytes = intOption(o, 'maxKeyBytes', Math.min(MAX_KEY_BYTES, Math.floor(capacity / 4), keyLimit), 1, Math.min(MAX_KEY_BYTES, keyLimit));
+  const maxValueBytes = intOption(o, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 0, MAX_VALUE_BYTES);
+  const cacheNodes = intOption(o, 'cacheNodes', DEFAULT_CACHE_NODES, 1, 2 ** 30);
+  const quarter = Math.floor(capacity / 4);
+  return {
+    layout: { capacityBytes: capacity, inlineLimitBytes: quarter, underflowBytes: quarter, maxKeyBytes, maxValueBytes },
+    cacheNodes,
+  };
+}
+
+/** Checks a key: INVALID_ARGUMENT unless a Uint8Array, TOO_LARGE above the limit. */
+export function checkKey(layout: Layout, key: unknown, what = 'key'): asserts key is Uint8Array {
+  if (!(key instanceof Uint8Array)) bad(`${what} must be a Uint8Array; got ${describe(key)}`);
+  if (key.length > layout.maxKeyBytes) {
+    throw new PhotonError(
+      'TOO_LARGE',
+      `${what} is ${formatCount(key.length)} bytes; at most ${formatCount(layout.maxKeyBytes)} are allowed (maxKeyBytes)`,
+      { limit: layout.maxKeyBytes, actual: key.length },
+    );
+  }
+}
+
+/** Checks a value: INVALID_ARGUMENT unless a Uint8Array, TOO_LARGE above the limit. */
+export function checkValue(layout: Layout, value: unknown): asserts value is Uint8Array {
+  if (!(value instanceof Uint8Array)) bad(`value must be a Uint8Array; got ${describe(value)}`);
+  if (value.length > layout.maxValueBytes) {
+    throw new PhotonError(
+      'TOO_LARGE',
+      `value is ${formatCount(value.length)} bytes; at most ${formatCount(layout.maxValueBytes)} are allowed (maxValueBytes)`,
+      { limit: layout.maxValueBytes, actual: value.length },
+    );
+  }
+}
+
+/** A bound key only needs to be a Uint8Array: any length may bound a range. */
+export function checkBound(key: unknown, name: string): asserts key is Uint8Array {
+  if (!(key instanceof Uint8Array)) bad(`range option ${name} must be a Uint8Array; got ${describe(key)}`);
+}
+
+/** Validates range options into bounds. Throws INVALID_ARGUMENT. */
+export function parseRange(options: RangeOptions | undefined): Bounds {
+  if (options === undefined) return { loInclusive: true, hiInclusive: true, reverse: false, limit: Infinity };
+  if (typeof options !== 'object' || options === null) bad('range options must be an object');
+  const { gt, gte, lt, lte, reverse, limit } = options;
+  if (gt !== undefined && gte !== undefined) bad('range options gt and gte are exclusive');
+  if (lt !== undefined && lte !== undefined) bad('range options lt and lte are exclusive');
+  if (gt !== undefined) checkBound(gt, 'gt');
+  if (gte !== undefined) checkBound(gte, 'gte');
+  if (lt !== undefined) checkBound(lt, 'lt');
+  if (lte !== undefined) checkBound(lte, 'lte');
+  if (reverse !== undefined && typeof reverse !== 'boolean') bad(`range option reverse must be a boolean; got ${describe(reverse)}`);
+  if (limit !== undefined && !(typeof limit === 'number' && (limit === Infinity || (Number.isInteger(limit) && limit >= 0)))) {
+    bad(`range option limit must be a non-negative integer; got ${describe(limit)}`);
+  }
+  return {
+    lo: gt ?? gte,
+    loInclusive: gt === undefined,
+    hi: lt ?? lte,
+    hiInclusive: lt === undefined,
+    reverse: reverse === true,
+    limit: limit ?? Infinity,
+  };
+}
+
+function describe(v: unknown): string {
+  if (v === null) return 'null';
+  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  if (typeof v === 'string') return `string "${v.slice(0, 20)}"`;
+  return `${typeof v} ${String(v)}`;
+}

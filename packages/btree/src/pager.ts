@@ -1,0 +1,189 @@
+/**
+ * The pager: decoded-node cache, overflow chains, and write-out of dirty nodes.
+ *
+ * Definitions. A *clean* node has a page (`pageId !== null`) and is never changed again; a
+ * *dirty* node exists only in memory. A branch's child slot holds a node object or a page id.
+ *
+ * Invariants:
+ *  1. The cache maps a page id to the node decoded from that page, and holds at most
+ *     `cacheNodes` entries (least recently used evicted first). Only clean nodes are cached.
+ *  2. A hot lookup (every node on its path cached) decodes nothing and allocates nothing.
+ *  3. `writeDirty` writes children before parents (bottom-up), each to a freshly allocated page,
+ *     so no durable page is ever overwritten (PageStore invariant 1).
+ *  4. A page is dropped from the cache when it is freed, so a reused page id never yields a
+ *     stale node.
+ * The pager does not decide when a page may be freed: that is the tree's retire list (tree.ts).
+ */
+import { PhotonError } from '@photondb/contracts';
+import type { PageId, PageStore } from '@photondb/contracts';
+import { OVERFLOW_HEADER_BYTES, decodeNode, decodeOverflowPage, encodeNode, encodeOverflowPage } from './format.js';
+import { OverflowRef, isOverflow } from './node.js';
+import type { Child, Layout, LeafValue, TreeNode } from './node.js';
+
+/** Counters the pager reports. */
+export interface PagerStats {
+  cacheHits: number;
+  cacheMisses: number;
+  cacheEvictions: number;
+}
+
+/** Decodes, caches and writes nodes of one tree over a PageStore. */
+export class Pager {
+  readonly store: PageStore;
+  readonly layout: Layout;
+  private readonly cache = new Map<number, TreeNode>();
+  private readonly cacheLimit: number;
+  readonly counters: PagerStats = { cacheHits: 0, cacheMisses: 0, cacheEvictions: 0 };
+
+  constructor(store: PageStore, layout: Layout, cacheNodes: number) {
+    this.store = store;
+    this.layout = layout;
+    this.cacheLimit = cacheNodes;
+  }
+
+  /** Decoded nodes held by the cache. */
+  get cachedNodes(): number {
+    return this.cache.size;
+  }
+
+  /** The node in a child slot, decoding its page on a cache miss. Throws CORRUPTION. */
+  resolve(child: Child): TreeNode {
+    return typeof child === 'number' ? this.load(child) : child;
+  }
+
+  /** The clean node stored at `pageId`. */
+  load(pageId: number): TreeNode {
+    const cache = this.cache;
+    const hit = cache.get(pageId);
+    if (hit !== undefined) {
+      this.counters.cacheHits++;
+      // Move to the newest end (Map keeps insertion order): LRU without a linked list.
+      cache.delete(pageId);
+      cache.set(pageId, hit);
+      return hit;
+    }
+    this.counters.cacheMisses++;
+    const ref = this.pin(pageId);
+    let node: TreeNode;
+    try {
+      node = decodeNode(ref.payload, pageId, this.layout);
+    } finally {
+      ref.release();
+    }
+    this.remember(node, pageId);
+    return node;
+  }
+
+  private pin(pageId: number): { payload: Uint8Array; release(): void } {
+    try {
+      return this.store.pin(pageId as PageId);
+    } catch (e) {
+      if ((e as { code?: string }).code === 'INVALID_ARGUMENT') {
+        throw new PhotonError('CORRUPTION', `B-tree refers to page ${pageId}, which the store does not hold`, { pageId }, { cause: e });
+      }
+      throw e;
+    }
+  }
+
+  private remember(node: TreeNode, pageId: number): void {
+    this.cache.set(pageId, node);
+    if (this.cache.size > this.cacheLimit) {
+      const oldest = this.cache.keys().next().value as number;
+      this.cache.delete(oldest);
+      this.counters.cacheEvictions++;
+    }
+  }
+
+  /** A leaf value's bytes (reading its overflow chain if needed). Do not modify the result. */
+  readValue(v: LeafValue): Uint8Array {
+    if (v instanceof Uint8Array) return v;
+    const out = new Uint8Array(v.lengthBytes);
+    let filled = 0;
+    for (const { data } of this.walkChain(v)) {
+      if (filled + data.length > out.length) {
+        throw new PhotonError('CORRUPTION', `overflow chain from page ${v.firstPageId} is longer than its ${v.lengthBytes} bytes`, { pageId: v.firstPageId });
+      }
+      out.set(data, filled);
+      filled += data.length;
+    }
+    if (filled !== out.length) {
+      throw new PhotonError('CORRUPTION', `overflow chain from page ${v.firstPageId} holds ${filled} of ${v.lengthBytes} bytes`, { pageId: v.firstPageId });
+    }
+    return out;
+  }
+
+  /** The page ids of an overflow chain, first to last. */
+  chainPageIds(v: OverflowRef): number[] {
+    const ids: number[] = [];
+    for (const { id } of this.walkChain(v)) ids.push(id);
+    return ids;
+  }
+
+  /** Bytes of value data one overflow page holds. */
+  get overflowDataBytes(): number {
+    return this.layout.capacityBytes - OVERFLOW_HEADER_BYTES;
+  }
+
+  private *walkChain(v: OverflowRef): Generator<{ id: number; data: Uint8Array }> {
+    const maxPages = Math.ceil(v.lengthBytes / this.overflowDataBytes);
+    let id = v.firstPageId;
+    for (let n = 0; id !== -1; n++) {
+      if (n >= maxPages) throw new PhotonError('CORRUPTION', `overflow chain from page ${v.firstPageId} has more than ${maxPages} pages`, { pageId: v.firstPageId });
+      const ref = this.pin(id);
+      try {
+        const { next, data } = decodeOverflowPage(ref.payload, id);
+        yield { id, data: data.slice() };
+        id = next;
+      } finally {
+        ref.release();
+      }
+    }
+  }
+
+  /** Writes `value` to a new overflow chain. */
+  writeOverflow(value: Uint8Array): OverflowRef {
+    const per = this.overflowDataBytes;
+    const count = Math.ceil(value.length / per);
+    const ids: number[] = [];
+    for (let i = 0; i < count; i++) ids.push(this.store.allocate());
+    for (let i = 0; i < count; i++) {
+      const data = value.subarray(i * per, Math.min(value.length, (i + 1) * per));
+      this.store.write(ids[i] as PageId, encodeOverflowPage(i + 1 < count ? ids[i + 1] : -1, data));
+    }
+    return new OverflowRef(ids[0], value.length);
+  }
+
+  /**
+   * Writes every dirty node under `root` bottom-up to fresh pages and returns the root's page id.
+   * Written nodes become clean (pageId set) and cached; branch slots are replaced by page ids.
+   * Mutating a node that a snapshot shares is safe here: its logical content does not change.
+   */
+  writeDirty(root: Child): number {
+    if (typeof root === 'number') return root;
+    if (root.pageId !== null) {
+      this.remember(root, root.pageId);
+      return root.pageId;
+    }
+    if (root.kind === 'branch') {
+      const children = root.children;
+      for (let i = 0; i < children.length; i++) children[i] = this.writeDirty(children[i]);
+    } else {
+      const { keys, values } = root;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if (v instanceof Uint8Array && isOverflow(this.layout, keys[i].length, v.length)) values[i] = this.writeOverflow(v);
+      }
+    }
+    const id: number = this.store.allocate();
+    this.store.write(id as PageId, encodeNode(root));
+    root.pageId = id;
+    this.remember(root, id);
+    return id;
+  }
+
+  /** Frees a page now and forgets its decoded node. */
+  free(pageId: number): void {
+    this.cache.delete(pageId);
+    this.store.free(pageId as PageId);
+  }
+}

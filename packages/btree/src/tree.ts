@@ -1,0 +1,477 @@
+/**
+ * BTree: a copy-on-write B+tree over a PageStore, one named tree per catalog entry.
+ *
+ * Versions and epochs. The tree has a working version (its root) and an `epoch` counter. A node
+ * may be changed in place only while dirty and created at the current epoch (mutate.ts);
+ * `snapshot()` hands out the current root and moves to the next epoch, so the snapshot's nodes
+ * are copied, never changed, by later writes.
+ *
+ * Page lifecycle:
+ *
+ *   allocate+write (flush) --> live in the working tree
+ *        live --(path copy / delete / drop at epoch e)--> retired(e)
+ *        retired(e) --(flush or release, no live snapshot with epoch < e)--> free()
+ *
+ * Invariants:
+ *  1. A page reachable from a live snapshot is never freed: a page retired at epoch e may be
+ *     needed only by snapshots taken before e (snapshot epoch < e).
+ *  2. flush() writes only freshly allocated pages, children before parents, then the catalog
+ *     descriptor (root, height, entries); the caller's checkpoint makes it durable atomically.
+ *  3. Public methods validate every argument before changing anything.
+ */
+import { PhotonError } from '@photondb/contracts';
+import type { PageStore } from '@photondb/contracts';
+import { buildTree } from './bulk-load.js';
+import { compareKeys as compareBytes } from './compare.js';
+import { TreeCursor, countRange, iterateRange } from './cursor.js';
+import type { Cursor, RangeOptions } from './cursor.js';
+import { decodeDescriptor, encodeDescriptor } from './format.js';
+import type { BatchOp } from './format.js';
+import { checkBound, checkKey, checkValue, makeLayout, parseRange } from './limits.js';
+import type { TreeOptions } from './limits.js';
+import { insert, remove, split, writable } from './mutate.js';
+import type { Writer } from './mutate.js';
+import { OverflowRef, emptyLeaf, makeBranch, childIndex } from './node.js';
+import type { Child, Layout, LeafValue, TreeNode } from './node.js';
+import { Pager } from './pager.js';
+import { Snapshot, lookup } from './snapshot.js';
+import type { SnapshotHost, TreeSnapshot } from './snapshot.js';
+import { collectStats, verifyTree } from './verify.js';
+import type { PathStep, TreeStats } from './verify.js';
+
+interface Retired {
+  readonly pageId: number;
+  readonly epoch: number;
+}
+
+/** A durable, copy-on-write B+tree of byte keys and byte values over a PageStore. */
+export class BTree implements Writer, SnapshotHost {
+  readonly layout: Layout;
+  readonly name: string;
+  private readonly store: PageStore;
+  private readonly pager: Pager;
+  private root: Child;
+  private height: number;
+  private entries: number;
+  private epochValue = 1;
+  /** True when a write happened at the current epoch (iterators then need a new epoch). */
+  private writtenThisEpoch = false;
+  private retired: Retired[] = [];
+  private readonly snapshots = new Set<Snapshot>();
+  private dropped = false;
+
+  private constructor(store: PageStore, name: string, layout: Layout, cacheNodes: number) {
+    this.store = store;
+    this.name = name;
+    this.layout = layout;
+    this.pager = new Pager(store, layout, cacheNodes);
+    this.root = emptyLeaf(this.epochValue);
+    this.height = 1;
+    this.entries = 0;
+  }
+
+  /**
+   * Opens the tree whose descriptor is the catalog entry `name`, or an empty tree if there is
+   * none (the entry is written by the first flush). Synchronous.
+   * Throws INVALID_ARGUMENT (bad name or options), CORRUPTION (bad descriptor or root page).
+   */
+  static open(store: PageStore, name: string, options?: TreeOptions): BTree {
+    if (typeof name !== 'string' || name.length === 0) {
+      throw new PhotonError('INVALID_ARGUMENT', 'tree name must be a non-empty string');
+    }
+    const { layout, cacheNodes } = makeLayout(store, options);
+    const tree = new BTree(store, name, layout, cacheNodes);
+    const bytes = store.getCatalog(name);
+    if (bytes !== undefined) {
+      const d = decodeDescriptor(bytes, name);
+      tree.root = d.rootPageId;
+      tree.height = d.height;
+      tree.entries = d.entries;
+      const root = tree.pager.load(d.rootPageId);
+      if (root.level !== d.height - 1) {
+        throw new PhotonError('CORRUPTION', `tree "${name}": root page ${d.rootPageId} is at level ${root.level}, descriptor says height ${d.height}`, { pageId: d.rootPageId });
+      }
+    }
+    return tree;
+  }
+
+  /** The current write epoch (Writer). */
+  get epoch(): number {
+    return this.epochValue;
+  }
+
+  // ------------------------------------------------------------------ Writer / SnapshotHost
+
+  /** @internal */
+  resolve(child: Child): TreeNode {
+    return this.pager.resolve(child);
+  }
+
+  /** @internal */
+  readValue(value: LeafValue): Uint8Array {
+    return this.pager.readValue(value);
+  }
+
+  /** @internal */
+  retireNode(node: TreeNode): void {
+    if (node.pageId !== null) this.retired.push({ pageId: node.pageId, epoch: this.epochValue });
+  }
+
+  /** @internal */
+  retireValue(value: LeafValue): void {
+    if (value instanceof OverflowRef) {
+      for (const pageId of this.pager.chainPageIds(value)) this.retired.push({ pageId, epoch: this.epochValue });
+    }
+  }
+
+  /** @internal */
+  releaseSnapshot(snapshot: Snapshot): void {
+    this.snapshots.delete(snapshot);
+    if (this.dropped) this.freeRetired();
+  }
+
+  // ------------------------------------------------------------------ reads
+
+  private checkOpen(): void {
+    if (this.dropped) throw new PhotonError('CLOSED', `tree "${this.name}" was dropped`);
+  }
+
+  /** The value of `key` (owned by the tree: do not modify), or undefined. Hot path: no allocation. */
+  get(key: Uint8Array): Uint8Array | undefined {
+    this.checkOpen();
+    checkKey(this.layout, key);
+    const v = lookup(this.pager, this.root, key);
+    return v === undefined ? undefined : this.pager.readValue(v);
+  }
+
+  /** True when `key` is present. */
+  has(key: Uint8Array): boolean {
+    this.checkOpen();
+    checkKey(this.layout, key);
+    return lookup(this.pager, this.root, key) !== undefined;
+  }
+
+  /**
+   * Entries within `options`, ascending unless `reverse`. The iterator reads the version current
+   * at its first `next()` and holds it like a snapshot until it finishes or is closed (`break`).
+   * Throws INVALID_ARGUMENT for bad options (at the call).
+   */
+  range(options?: RangeOptions): IterableIterator<[Uint8Array, Uint8Array]> {
+    this.checkOpen();
+    const bounds = parseRange(options);
+    return this.iterate(bounds);
+  }
+
+  private *iterate(bounds: ReturnType<typeof parseRange>): Generator<[Uint8Array, Uint8Array], void, undefined> {
+    const snap = this.snapshot() as Snapshot;
+    try {
+      yield* iterateRange(this.cursorAt(snap.rootChild()), bounds);
+    } finally {
+      snap.release();
+    }
+  }
+
+  /** Entries within `options`: O(1) for the whole tree, else O(entries in range). */
+  count(options?: RangeOptions): number {
+    this.checkOpen();
+    const bounds = parseRange(options);
+    if (options === undefined) return this.entries;
+    return countRange(this.cursorAt(this.root), bounds);
+  }
+
+  /** The smallest entry, or undefined when empty. */
+  first(): [Uint8Array, Uint8Array] | undefined {
+    this.checkOpen();
+    const c = this.cursorAt(this.root);
+    return c.seekFirst() ? [c.key, c.value] : undefined;
+  }
+
+  /** The largest entry, or undefined when empty. */
+  last(): [Uint8Array, Uint8Array] | undefined {
+    this.checkOpen();
+    const c = this.cursorAt(this.root);
+    return c.seekLast() ? [c.key, c.value] : undefined;
+  }
+
+  /** Entries whose key starts with `p`, ascending unless `reverse`. */
+  prefix(p: Uint8Array, options?: { reverse?: boolean; limit?: number }): IterableIterator<[Uint8Array, Uint8Array]> {
+    checkBound(p, 'prefix');
+    if (options !== undefined && (typeof options !== 'object' || options === null)) {
+      throw new PhotonError('INVALID_ARGUMENT', 'prefix options must be an object');
+    }
+    const end = prefixEnd(p);
+    return this.range({ gte: p, ...(end === undefined ? {} : { lt: end }), reverse: options?.reverse, limit: options?.limit });
+  }
+
+  /**
+   * A cursor over the current version. It is not a snapshot: do not use it after a later
+   * write+flush (take `snapshot().cursor()` for that). Writes alone do not disturb it.
+   */
+  cursor(): Cursor {
+    this.checkOpen();
+    this.freezeForReaders();
+    return this.cursorAt(this.root);
+  }
+
+  private cursorAt(root: Child): TreeCursor {
+    return new TreeCursor(this.pager, root, (key) => checkBound(key, 'seek key'));
+  }
+
+  /** Makes the current nodes immutable if writes happened at this epoch. */
+  private freezeForReaders(): void {
+    if (this.writtenThisEpoch) {
+      this.epochValue++;
+      this.writtenThisEpoch = false;
+    }
+  }
+
+  /** A stable version of the tree: a root reference. Release it when done. */
+  snapshot(): TreeSnapshot {
+    this.checkOpen();
+    const snap = new Snapshot(this, this.root, this.epochValue, this.entries);
+    this.snapshots.add(snap);
+    this.epochValue++;
+    this.writtenThisEpoch = false;
+    return snap;
+  }
+
+  // ------------------------------------------------------------------ writes
+
+  /** Inserts or replaces `key`. Key and value are copied. Throws INVALID_ARGUMENT, TOO_LARGE. */
+  put(key: Uint8Array, value: Uint8Array): void {
+    this.checkOpen();
+    checkKey(this.layout, key);
+    checkValue(this.layout, value);
+    const [k, v] = copyPair(key, value);
+    this.putValid(k, v);
+  }
+
+  /** Deletes `key`; returns whether it was present. Throws INVALID_ARGUMENT, TOO_LARGE. */
+  delete(key: Uint8Array): boolean {
+    this.checkOpen();
+    checkKey(this.layout, key);
+    return this.deleteValid(key);
+  }
+
+  /**
+   * Applies a batch in order. Every op is validated before any is applied. Re-applying the same
+   * batch (redo on recovery) gives the same state. Throws INVALID_ARGUMENT, TOO_LARGE.
+   */
+  apply(ops: readonly BatchOp[]): void {
+    this.checkOpen();
+    if (!Array.isArray(ops)) throw new PhotonError('INVALID_ARGUMENT', 'apply() takes an array of operations');
+    for (const op of ops) checkOp(this.layout, op);
+    for (const op of ops) {
+      if (op.type === 'put') {
+        const [k, v] = copyPair(op.key, op.value);
+        this.putValid(k, v);
+      }
+      else this.deleteValid(op.key);
+    }
+  }
+
+  private writableRoot(): TreeNode {
+    this.writtenThisEpoch = true;
+    const root = writable(this, this.pager.resolve(this.root));
+    this.root = root;
+    return root;
+  }
+
+  private putValid(key: Uint8Array, value: Uint8Array): void {
+    const root = this.writableRoot();
+    if (insert(this, root, key, value)) this.entries++;
+    this.fixRoot(root);
+  }
+
+  private deleteValid(key: Uint8Array): boolean {
+    if (lookup(this.pager, this.root, key) === undefined) return false;
+    const root = this.writableRoot();
+    remove(this, root, key);
+    this.entries--;
+    this.fixRoot(root);
+    return true;
+  }
+
+  /** Grows the tree when the root overflows; shrinks it while the root is a one-child branch. */
+  private fixRoot(root: TreeNode): void {
+    if (root.sizeBytes > this.layout.capacityBytes) {
+      const { separator, right } = split(this, root);
+      const top = makeBranch(root.level + 1, [separator], [root, right], this.epochValue, null);
+      this.root = top;
+      this.height++;
+      return;
+    }
+    let node: TreeNode = root;
+    while (node.kind === 'branch' && node.keys.length === 0) {
+      this.retireNode(node);
+      this.root = node.children[0];
+      this.height--;
+      node = this.pager.resolve(this.root);
+    }
+  }
+
+  /**
+   * Bulk-loads ascending entries into an EMPTY tree, packing leaves full. Much faster than
+   * repeated put(). Throws INVALID_ARGUMENT (tree not empty, keys not strictly ascending, not
+   * Uint8Array) and TOO_LARGE, before changing anything.
+   */
+  load(sortedEntries: Iterable<[Uint8Array, Uint8Array]>): void {
+    this.checkOpen();
+    if (this.entries !== 0) throw new PhotonError('INVALID_ARGUMENT', `load() needs an empty tree; "${this.name}" has ${this.entries} entries`);
+    if (sortedEntries === null || typeof (sortedEntries as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function') {
+      throw new PhotonError('INVALID_ARGUMENT', 'load() takes an iterable of [key, value] pairs');
+    }
+    const keys: Uint8Array[] = [];
+    const values: Uint8Array[] = [];
+    for (const entry of sortedEntries) {
+      if (!Array.isArray(entry) || entry.length !== 2) throw new PhotonError('INVALID_ARGUMENT', `load() entry ${keys.length} is not a [key, value] pair`);
+      const [k, v] = entry as [unknown, unknown];
+      checkKey(this.layout, k);
+      checkValue(this.layout, v);
+      if (keys.length > 0 && compareBytes(keys[keys.length - 1], k) >= 0) {
+        throw new PhotonError('INVALID_ARGUMENT', `load() entry ${keys.length} is not above the previous key (input must be sorted and unique)`);
+      }
+      keys.push(k);
+      values.push(v);
+    }
+    if (keys.length === 0) return;
+    copyIntoArena(keys, values);
+    this.writtenThisEpoch = true;
+    this.retireNode(this.pager.resolve(this.root));
+    const built = buildTree(this.layout, keys, values, this.epochValue);
+    this.root = built.root;
+    this.height = built.height;
+    this.entries = keys.length;
+  }
+
+  // ------------------------------------------------------------------ flush, drop
+
+  /**
+   * Writes every dirty node to freshly allocated pages (children first), frees retired pages no
+   * live snapshot can reach, and sets the catalog entry to the new descriptor. Synchronous; the
+   * caller then runs `store.checkpoint(lsn)` to make it durable.
+   */
+  flush(): void {
+    if (this.dropped) {
+      this.freeRetired();
+      return;
+    }
+    const rootPageId = this.pager.writeDirty(this.root);
+    this.root = rootPageId;
+    this.freeRetired();
+    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height: this.height, entries: this.entries }));
+  }
+
+  private freeRetired(): void {
+    let oldest = Infinity;
+    for (const s of this.snapshots) if (s.epoch < oldest) oldest = s.epoch;
+    const keep: Retired[] = [];
+    for (const r of this.retired) {
+      if (oldest < r.epoch) keep.push(r);
+      else this.pager.free(r.pageId);
+    }
+    this.retired = keep;
+  }
+
+  /**
+   * Retires every page of the tree and removes its catalog entry; pages live snapshots still
+   * read are freed when the last of them is released. Afterwards the tree throws CLOSED.
+   */
+  drop(): void {
+    this.checkOpen();
+    this.retireSubtree(this.root);
+    this.dropped = true;
+    this.root = emptyLeaf(this.epochValue);
+    this.store.setCatalog(this.name, undefined);
+    this.freeRetired();
+  }
+
+  private retireSubtree(child: Child): void {
+    const node = this.pager.resolve(child);
+    this.retireNode(node);
+    if (node.kind === 'branch') for (const c of node.children) this.retireSubtree(c);
+    else for (const v of node.values) this.retireValue(v);
+  }
+
+  // ------------------------------------------------------------------ inspection
+
+  /** Every structural problem found, as sentences; empty when the tree is sound. O(n). */
+  verify(): string[] {
+    if (this.dropped) return [];
+    return verifyTree(this.pager, this.root, this.height, this.entries);
+  }
+
+  /** Counts of entries, nodes and pages. Walks the tree: O(nodes). */
+  stats(): TreeStats {
+    return collectStats(this.pager, this.dropped ? emptyLeaf(0) : this.root, this.dropped ? 0 : this.entries, this.dropped ? 1 : this.height);
+  }
+
+  /** The nodes a lookup of `key` visits, root first. */
+  path(key: Uint8Array): PathStep[] {
+    this.checkOpen();
+    checkBound(key, 'key');
+    const steps: PathStep[] = [];
+    let node = this.pager.resolve(this.root);
+    for (;;) {
+      if (node.kind === 'leaf') {
+        let i = 0;
+        while (i < node.keys.length && compareBytes(node.keys[i], key) < 0) i++;
+        steps.push({ pageId: node.pageId, level: 0, kind: 'leaf', keys: node.keys.slice(), index: i });
+        return steps;
+      }
+      const i = childIndex(node.keys, key, compareBytes);
+      steps.push({ pageId: node.pageId, level: node.level, kind: 'branch', keys: node.keys.slice(), index: i });
+      node = this.pager.resolve(node.children[i]);
+    }
+  }
+}
+
+/**
+ * Copies a key and value into one new buffer (one backing store instead of two: allocation and
+ * GC dominate put() in bench/tree.bench.ts "put replace random").
+ */
+function copyPair(key: Uint8Array, value: Uint8Array): [Uint8Array, Uint8Array] {
+  const buf = new Uint8Array(key.length + value.length);
+  buf.set(key);
+  buf.set(value, key.length);
+  return [new Uint8Array(buf.buffer, 0, key.length), new Uint8Array(buf.buffer, key.length, value.length)];
+}
+
+/** Replaces every key and value by a view of one shared copy (bulk load: one allocation). */
+function copyIntoArena(keys: Uint8Array[], values: Uint8Array[]): void {
+  let total = 0;
+  for (let i = 0; i < keys.length; i++) total += keys[i].length + values[i].length;
+  const arena = new Uint8Array(total);
+  let at = 0;
+  for (let i = 0; i < keys.length; i++) {
+    arena.set(keys[i], at);
+    keys[i] = new Uint8Array(arena.buffer, at, keys[i].length);
+    at += keys[i].length;
+    arena.set(values[i], at);
+    values[i] = new Uint8Array(arena.buffer, at, values[i].length);
+    at += values[i].length;
+  }
+}
+
+function checkOp(layout: Layout, op: unknown): void {
+  if (typeof op !== 'object' || op === null) throw new PhotonError('INVALID_ARGUMENT', 'a batch operation must be an object');
+  const o = op as { type?: unknown; key?: unknown; value?: unknown };
+  if (o.type === 'put') {
+    checkKey(layout, o.key);
+    checkValue(layout, o.value);
+  } else if (o.type === 'delete') {
+    checkKey(layout, o.key);
+  } else {
+    throw new PhotonError('INVALID_ARGUMENT', `a batch operation's type must be "put" or "delete"; got ${String(o.type)}`);
+  }
+}
+
+/** The smallest key above every key starting with `p`, or undefined when there is none. */
+export function prefixEnd(p: Uint8Array): Uint8Array | undefined {
+  let n = p.length;
+  while (n > 0 && p[n - 1] === 0xff) n--;
+  if (n === 0) return undefined;
+  const end = p.slice(0, n);
+  end[n - 1]++;
+  return end;
+}

@@ -1,0 +1,317 @@
+import { describe, it, expect } from '@jest/globals';
+import { MemoryPageStore, createMemoryPageStoreBacking, expectCode } from '@photondb/contracts/testing';
+import { lsn } from '@photondb/contracts';
+import { BTree, decodeRedo, encodeRedo } from '@photondb/btree';
+import type { BatchOp } from '@photondb/btree';
+import { dec, enc, hex, nkey, plain, smallTree } from './helpers/trees.js';
+
+describe('overflow values', () => {
+  it('stores values larger than a page in overflow chains and reads them back after reopen', async () => {
+    const { tree, store, backing } = smallTree();
+    const big = new Uint8Array(5000).map((_, i) => i * 7);
+    tree.put(enc('big'), big);
+    tree.put(enc('small'), enc('s'));
+    expect(hex(tree.get(enc('big'))!)).toBe(hex(big));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    expect(tree.stats().overflowPages).toBe(Math.ceil(5000 / (480 - 12)));
+    const again = BTree.open(new MemoryPageStore(backing), 't');
+    expect(hex(again.get(enc('big'))!)).toBe(hex(big));
+    expect(again.verify()).toEqual([]);
+  });
+
+  it('frees an overflow chain when its value is replaced or deleted', async () => {
+    const { tree, store } = smallTree();
+    tree.put(enc('big'), new Uint8Array(3000));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const free0 = store.stats().freePageCount;
+    tree.put(enc('big'), enc('now small'));
+    tree.flush();
+    await store.checkpoint(lsn(2));
+    expect(store.stats().freePageCount).toBeGreaterThanOrEqual(free0 + 7);
+    expect(tree.stats().overflowPages).toBe(0);
+    tree.put(enc('big'), new Uint8Array(3000));
+    tree.flush();
+    expect(tree.delete(enc('big'))).toBe(true);
+    tree.flush();
+    expect(tree.stats().overflowPages).toBe(0);
+    expect(tree.verify()).toEqual([]);
+  });
+});
+
+describe('cursors', () => {
+  it('seeks and moves both ways across leaves', () => {
+    const { tree } = smallTree();
+    for (let i = 0; i < 400; i += 2) tree.put(nkey(i), enc(String(i)));
+    const c = tree.cursor();
+    expect(c.seek(nkey(101))).toBe(true);
+    expect(dec(c.key)).toBe('000102');
+    expect(dec(c.value)).toBe('102');
+    expect(c.prev()).toBe(true);
+    expect(dec(c.key)).toBe('000100');
+    let n = 0;
+    while (c.next()) n++;
+    expect(n).toBe(149);
+    expect(c.valid).toBe(false);
+    expect(c.seekLast()).toBe(true);
+    expect(dec(c.key)).toBe('000398');
+    expect(c.seekFirst()).toBe(true);
+    expect(c.prev()).toBe(false);
+    expect(c.seek(nkey(999))).toBe(false);
+  });
+
+  it('throws INVALID_ARGUMENT when reading an invalid cursor or seeking a non-Uint8Array', async () => {
+    const { tree } = smallTree();
+    const c = tree.cursor();
+    expect(c.seekFirst()).toBe(false);
+    await expectCode('INVALID_ARGUMENT', () => c.key);
+    await expectCode('INVALID_ARGUMENT', () => c.seek('a' as unknown as Uint8Array));
+  });
+
+  it('keeps reading the version it was made from while the tree is written', () => {
+    const { tree } = smallTree();
+    for (let i = 0; i < 200; i++) tree.put(nkey(i), enc('old'));
+    const c = tree.cursor();
+    c.seekFirst();
+    for (let i = 0; i < 200; i++) tree.put(nkey(i), enc('new'));
+    let n = 0;
+    do {
+      expect(dec(c.value)).toBe('old');
+      n++;
+    } while (c.next());
+    expect(n).toBe(200);
+  });
+});
+
+describe('snapshots', () => {
+  it('see a stable version across later writes, flushes and checkpoints', async () => {
+    const { tree, store } = smallTree();
+    for (let i = 0; i < 300; i++) tree.put(nkey(i), enc('v1'));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const snap = tree.snapshot();
+    for (let i = 0; i < 300; i++) tree.put(nkey(i), enc('v2-longer-value'));
+    for (let i = 0; i < 300; i += 3) tree.delete(nkey(i));
+    tree.flush();
+    await store.checkpoint(lsn(2));
+    for (let i = 0; i < 100; i++) tree.put(nkey(1000 + i), enc('reuses freed pages'));
+    tree.flush();
+    await store.checkpoint(lsn(3));
+    expect(snap.count()).toBe(300);
+    expect([...snap.range()].every(([, v]) => dec(v) === 'v1')).toBe(true);
+    expect(dec(snap.get(nkey(3))!)).toBe('v1');
+    expect(tree.get(nkey(3))).toBeUndefined();
+    const c = snap.cursor();
+    expect(c.seekLast() && dec(c.key)).toBe('000299');
+    snap.release();
+    snap.release();
+    await expectCode('CLOSED', () => snap.get(nkey(1)));
+    tree.flush();
+    expect(tree.verify()).toEqual([]);
+  });
+
+  it('holds pages back until released, then the next flush frees them', async () => {
+    const { tree, store } = smallTree();
+    for (let i = 0; i < 300; i++) tree.put(nkey(i), enc('a'));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const snap = tree.snapshot();
+    for (let i = 0; i < 300; i++) tree.put(nkey(i), enc('b'));
+    tree.flush();
+    await store.checkpoint(lsn(2));
+    const heldFree = store.stats().freePageCount;
+    snap.release();
+    tree.flush();
+    await store.checkpoint(lsn(3));
+    expect(store.stats().freePageCount).toBeGreaterThan(heldFree);
+  });
+});
+
+describe('bulk load', () => {
+  it('builds a valid tree with full leaves from sorted input', async () => {
+    const { tree, store, backing } = smallTree();
+    const entries: [Uint8Array, Uint8Array][] = [];
+    for (let i = 0; i < 5000; i++) entries.push([nkey(i), enc(`value ${i}`)]);
+    entries.push([enc('zz-big'), new Uint8Array(2000).fill(1)]);
+    tree.load(entries);
+    expect(tree.verify()).toEqual([]);
+    expect(tree.count()).toBe(5001);
+    const loadedLeaves = tree.stats().leafNodes;
+    const { tree: other } = smallTree();
+    for (const [k, v] of entries) other.put(k, v);
+    expect(loadedLeaves).toBeLessThan(other.stats().leafNodes);
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const again = BTree.open(new MemoryPageStore(backing), 't');
+    expect(plain(again.range())).toEqual(plain(entries));
+    expect(again.verify()).toEqual([]);
+  });
+
+  it('loads every size from 1 to 300 entries into a valid tree', () => {
+    for (let n = 1; n <= 300; n += 7) {
+      const { tree } = smallTree();
+      tree.load(Array.from({ length: n }, (_, i) => [nkey(i), new Uint8Array(i % 40)] as [Uint8Array, Uint8Array]));
+      expect(tree.verify()).toEqual([]);
+      expect(tree.count()).toBe(n);
+    }
+  });
+
+  it('refuses unsorted or duplicate input and a non-empty tree with INVALID_ARGUMENT, changing nothing', async () => {
+    const { tree } = smallTree();
+    await expectCode('INVALID_ARGUMENT', () => tree.load([[enc('b'), enc('')], [enc('a'), enc('')]]));
+    await expectCode('INVALID_ARGUMENT', () => tree.load([[enc('a'), enc('')], [enc('a'), enc('')]]));
+    await expectCode('INVALID_ARGUMENT', () => tree.load(42 as unknown as []));
+    expect(tree.count()).toBe(0);
+    tree.put(enc('x'), enc(''));
+    await expectCode('INVALID_ARGUMENT', () => tree.load([[enc('a'), enc('')]]));
+  });
+});
+
+describe('batches and redo', () => {
+  it('re-applying a batch (redo on recovery) gives the same state', () => {
+    const ops: BatchOp[] = [];
+    for (let i = 0; i < 200; i++) ops.push({ type: 'put', key: nkey(i % 50), value: enc(`v${i}`) });
+    for (let i = 0; i < 50; i += 3) ops.push({ type: 'delete', key: nkey(i) });
+    const { tree } = smallTree();
+    tree.apply(ops);
+    const once = plain(tree.range());
+    tree.apply(decodeRedo(encodeRedo(ops)));
+    expect(plain(tree.range())).toEqual(once);
+    expect(tree.verify()).toEqual([]);
+  });
+
+  it('validates the whole batch before applying any of it', async () => {
+    const { tree } = smallTree();
+    await expectCode('TOO_LARGE', () => tree.apply([{ type: 'put', key: enc('a'), value: enc('') }, { type: 'put', key: new Uint8Array(500), value: enc('') }]));
+    await expectCode('INVALID_ARGUMENT', () => tree.apply([{ type: 'nope' } as unknown as BatchOp]));
+    await expectCode('INVALID_ARGUMENT', () => tree.apply('x' as unknown as BatchOp[]));
+    expect(tree.count()).toBe(0);
+  });
+});
+
+describe('catalog, drop and several trees', () => {
+  it('keeps several named trees in one store', async () => {
+    const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
+    const store = new MemoryPageStore(backing);
+    const a = BTree.open(store, 'a');
+    const b = BTree.open(store, 'b');
+    for (let i = 0; i < 300; i++) {
+      a.put(nkey(i), enc('a'));
+      b.put(nkey(i), enc('b'));
+    }
+    a.flush();
+    b.flush();
+    await store.checkpoint(lsn(1));
+    const s2 = new MemoryPageStore(backing);
+    expect(s2.catalogNames()).toEqual(['a', 'b']);
+    expect(dec(BTree.open(s2, 'a').get(nkey(5))!)).toBe('a');
+    expect(dec(BTree.open(s2, 'b').get(nkey(5))!)).toBe('b');
+  });
+
+  it('drop frees every page and removes the catalog entry, after its snapshots are released', async () => {
+    const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
+    const store = new MemoryPageStore(backing);
+    const keep = BTree.open(store, 'keep');
+    keep.put(enc('k'), enc('v'));
+    keep.flush();
+    const t = BTree.open(store, 'gone');
+    for (let i = 0; i < 300; i++) t.put(nkey(i), new Uint8Array(i % 3 === 0 ? 400 : 10));
+    t.flush();
+    await store.checkpoint(lsn(1));
+    const snap = t.snapshot();
+    t.drop();
+    expect(store.catalogNames()).toEqual(['keep']);
+    expect(snap.count()).toBe(300);
+    expect(snap.get(nkey(3))!.length).toBe(400);
+    await expectCode('CLOSED', () => t.get(nkey(1)));
+    snap.release();
+    await store.checkpoint(lsn(2));
+    const st = store.stats();
+    expect(st.pageCount - 2 - st.freePageCount).toBe(1);
+  });
+});
+
+describe('pager cache and inspection', () => {
+  it('serves hot lookups from the cache without decoding', async () => {
+    const { tree, store } = smallTree();
+    for (let i = 0; i < 1000; i++) tree.put(nkey(i), enc('v'));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    tree.get(nkey(500));
+    const before = tree.stats().cacheMisses;
+    for (let i = 0; i < 100; i++) tree.get(nkey(500));
+    expect(tree.stats().cacheMisses).toBe(before);
+  });
+
+  it('evicts decoded nodes beyond cacheNodes and still reads correctly', async () => {
+    const { tree, store, backing } = smallTree(512);
+    for (let i = 0; i < 1000; i++) tree.put(nkey(i), enc('v'));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const small = BTree.open(new MemoryPageStore(backing), 't', { cacheNodes: 3 });
+    for (let i = 0; i < 1000; i += 37) expect(dec(small.get(nkey(i))!)).toBe('v');
+    expect(small.stats().cachedNodes).toBeLessThanOrEqual(3);
+    expect(small.stats().cacheEvictions).toBeGreaterThan(0);
+  });
+
+  it('path() lists the nodes a lookup visits, root first', async () => {
+    const { tree, store } = smallTree();
+    for (let i = 0; i < 2000; i++) tree.put(nkey(i), enc('v'));
+    const dirty = tree.path(nkey(1234));
+    expect(dirty.length).toBe(tree.stats().depth);
+    expect(dirty[0].pageId).toBeNull();
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const steps = tree.path(nkey(1234));
+    expect(steps.map((s) => s.level)).toEqual(Array.from({ length: steps.length }, (_, i) => steps.length - 1 - i));
+    const leaf = steps[steps.length - 1];
+    expect(leaf.kind).toBe('leaf');
+    expect(dec(leaf.keys[leaf.index])).toBe('001234');
+    expect(typeof steps[0].pageId).toBe('number');
+  });
+
+  it('verify() reports a corrupt page as a problem and reads throw CORRUPTION', async () => {
+    const { tree, store, backing } = smallTree();
+    for (let i = 0; i < 500; i++) tree.put(nkey(i), enc('v'));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const leafId = tree.path(nkey(250)).at(-1)!.pageId!;
+    const page = backing.pages.get(leafId)!;
+    page[0] = 9;
+    const again = BTree.open(new MemoryPageStore(backing), 't');
+    expect(again.verify().some((p) => p.includes(`page ${leafId}`))).toBe(true);
+    await expectCode('CORRUPTION', () => again.get(nkey(250)));
+  });
+});
+
+describe('bad input and options', () => {
+  it('rejects bad options, names and descriptors with typed codes', async () => {
+    const store = new MemoryPageStore(createMemoryPageStoreBacking({ pageSizeBytes: 512 }));
+    await expectCode('INVALID_ARGUMENT', () => BTree.open(store, ''));
+    await expectCode('INVALID_ARGUMENT', () => BTree.open(store, 't', { maxKeyBytes: 10_000 }));
+    await expectCode('INVALID_ARGUMENT', () => BTree.open(store, 't', { cacheNodes: 0 }));
+    await expectCode('INVALID_ARGUMENT', () => BTree.open(store, 't', { maxValueBytes: -1 }));
+    await expectCode('INVALID_ARGUMENT', () => BTree.open(new MemoryPageStore(createMemoryPageStoreBacking({ pageSizeBytes: 128 })), 't'));
+    store.setCatalog('junk', enc('not a tree'));
+    await expectCode('CORRUPTION', () => BTree.open(store, 'junk'));
+  });
+
+  it('enforces maxKeyBytes and maxValueBytes with TOO_LARGE', async () => {
+    const { tree } = smallTree(512, { maxKeyBytes: 16, maxValueBytes: 100 });
+    tree.put(new Uint8Array(16), new Uint8Array(100));
+    await expectCode('TOO_LARGE', () => tree.put(new Uint8Array(17), enc('')));
+    await expectCode('TOO_LARGE', () => tree.put(enc('k'), new Uint8Array(101)));
+    await expectCode('TOO_LARGE', () => tree.get(new Uint8Array(17)));
+    expect(tree.count()).toBe(1);
+  });
+
+  it('rejects malformed range options with INVALID_ARGUMENT', async () => {
+    const { tree } = smallTree();
+    await expectCode('INVALID_ARGUMENT', () => tree.range({ gt: enc('a'), gte: enc('a') }));
+    await expectCode('INVALID_ARGUMENT', () => tree.range({ lt: 'z' as unknown as Uint8Array }));
+    await expectCode('INVALID_ARGUMENT', () => tree.count({ limit: 1.5 }));
+    await expectCode('INVALID_ARGUMENT', () => tree.range({ reverse: 1 as unknown as boolean }));
+    await expectCode('INVALID_ARGUMENT', () => tree.range(5 as unknown as object));
+  });
+});
