@@ -6,7 +6,7 @@
  * and a key is at most a third of the payload minus the largest entry overhead. Public methods
  * call these checks before changing anything; internal code trusts normalized arguments.
  */
-import { PhotonError, formatCount } from '@photondb/contracts';
+import { PhotonError, describeValue, formatCount } from '@photondb/contracts';
 import type { PageStore } from '@photondb/contracts';
 import type { Bounds, RangeOptions } from './cursor.js';
 import type { Layout } from './node.js';
@@ -42,7 +42,7 @@ function intOption(options: TreeOptions, name: keyof TreeOptions, fallback: numb
   const v = options[name];
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    bad(`option ${name} must be an integer from ${formatCount(min)} to ${formatCount(max)}; got ${String(v)}`);
+    bad(`option ${name} must be an integer from ${formatCount(min)} to ${formatCount(max)}; got ${describeValue(v)}`);
   }
   return v;
 }
@@ -122,7 +122,7 @@ export function parseRange(options: RangeOptions | undefined): Bounds {
 
 function describe(v: unknown): string {
   if (v === null) return 'null';
-  if (typeof v === 'object') return (v as object).constructor?.name ?? 'object';
+  if (typeof v === 'object') return describeValue(v);
   if (typeof v === 'string') return `string "${v.slice(0, 20)}"`;
   return `${typeof v} ${String(v)}`;
 }

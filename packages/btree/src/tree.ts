@@ -19,7 +19,7 @@
  *     descriptor (root, height, entries); the caller's checkpoint makes it durable atomically.
  *  3. Public methods validate every argument before changing anything.
  */
-import { PhotonError } from '@photondb/contracts';
+import { PhotonError, describeValue } from '@photondb/contracts';
 import type { PageStore } from '@photondb/contracts';
 import { buildTree } from './bulk-load.js';
 import { compareKeys as compareBytes } from './compare.js';
@@ -462,7 +462,7 @@ function checkOp(layout: Layout, op: unknown): void {
   } else if (o.type === 'delete') {
     checkKey(layout, o.key);
   } else {
-    throw new PhotonError('INVALID_ARGUMENT', `a batch operation's type must be "put" or "delete"; got ${String(o.type)}`);
+    throw new PhotonError('INVALID_ARGUMENT', `a batch operation's type must be "put" or "delete"; got ${describeValue(o.type)}`);
   }
 }
 

@@ -105,3 +105,30 @@ export function invariant(condition: unknown, message: string, context?: ErrorCo
 export function formatCount(n: number): string {
   return Math.trunc(n) === n ? n.toLocaleString('en-US') : String(n);
 }
+
+/**
+ * A short description of a caller's value for an error message that never throws: strings are
+ * quoted (and cut at 60 characters), numbers, booleans, bigints, null and undefined are shown,
+ * anything else is named by kind (an object without a prototype cannot even be turned into text).
+ */
+export function describeValue(value: unknown): string {
+  switch (typeof value) {
+    case 'string':
+      return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+    case 'number':
+    case 'boolean':
+    case 'undefined':
+      return String(value);
+    case 'bigint':
+      return `${value}n`;
+    case 'symbol':
+      return 'a symbol';
+    case 'function':
+      return 'a function';
+    default:
+      if (value === null) return 'null';
+      if (Array.isArray(value)) return 'an array';
+      if (value instanceof Uint8Array) return `a Uint8Array of ${value.length} bytes`;
+      return 'an object';
+  }
+}

@@ -3,7 +3,7 @@
  * ecosystem's `keyEncoding` / `valueEncoding`. Built-ins: raw bytes, UTF-8 text, JSON text, and
  * the datum key and value codecs. A user codec is any object with a name and encode/decode.
  */
-import { PhotonError } from '@photondb/contracts';
+import { PhotonError, describeValue } from '@photondb/contracts';
 import { decodeKey, encodeKey } from './key-codec.js';
 import { isWellFormedString } from './validate.js';
 import { decodeValue, encodeValue } from './value-codec.js';
@@ -91,7 +91,7 @@ export const datumValueCodec: Codec<Datum> = Object.freeze({ name: 'datumValue',
  * a malformed codec object.
  */
 export function resolveCodec(nameOrCodec: CodecName | Codec<unknown>, role: 'key' | 'value'): Codec<unknown> {
-  if (role !== 'key' && role !== 'value') throw new PhotonError('INVALID_ARGUMENT', `codec role must be 'key' or 'value'; got ${String(role)}`);
+  if (role !== 'key' && role !== 'value') throw new PhotonError('INVALID_ARGUMENT', `codec role must be 'key' or 'value'; got ${describeValue(role)}`);
   if (typeof nameOrCodec === 'string') {
     switch (nameOrCodec) {
       case 'raw':

@@ -10,7 +10,7 @@
  *
  * This file defines shapes only; validation lives in validate.ts and order in compare.ts.
  */
-import { PhotonError } from '@photondb/contracts';
+import { PhotonError, describeValue } from '@photondb/contracts';
 
 /**
  * A datum: null, boolean, finite number, well-formed string, array, plain object, binary
@@ -79,10 +79,10 @@ Object.defineProperty(PhotonTime.prototype, TIME_BRAND, { value: true });
 /** Why `(epochMs, offsetMinutes)` is not a valid time, or undefined when it is. */
 export function timeFieldsProblem(epochMs: unknown, offsetMinutes: unknown): string | undefined {
   if (typeof epochMs !== 'number' || !Number.isFinite(epochMs) || Math.abs(epochMs) > MAX_EPOCH_MS) {
-    return `time epochMs must be a finite number within ±${MAX_EPOCH_MS}; got ${String(epochMs)}`;
+    return `time epochMs must be a finite number within ±${MAX_EPOCH_MS}; got ${describeValue(epochMs)}`;
   }
   if (typeof offsetMinutes !== 'number' || !Number.isInteger(offsetMinutes) || Math.abs(offsetMinutes) > MAX_OFFSET_MINUTES) {
-    return `time offsetMinutes must be an integer in [-${MAX_OFFSET_MINUTES}, ${MAX_OFFSET_MINUTES}]; got ${String(offsetMinutes)}`;
+    return `time offsetMinutes must be an integer in [-${MAX_OFFSET_MINUTES}, ${MAX_OFFSET_MINUTES}]; got ${describeValue(offsetMinutes)}`;
   }
   return undefined;
 }

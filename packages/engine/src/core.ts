@@ -32,6 +32,7 @@ import type { BatchOp, TreeSnapshot } from '@photondb/btree';
 import { failpoint } from '@photondb/io';
 import { PageFile } from '@photondb/slab';
 import { WriteAheadLog } from '@photondb/wal';
+import { dirname } from 'node:path';
 import { ConflictTracker } from './conflicts.js';
 import type { ReadSet } from './conflicts.js';
 import {
@@ -119,7 +120,11 @@ export class EngineCore implements TreeSource {
     if (exists && options.errorIfExists) {
       throw new PhotonError('EXISTS', `a database already exists at ${path} and errorIfExists is set`, { path });
     }
+    // Directories this open creates: each one's name is durable only after its parent is synced.
+    const missing: string[] = [];
+    for (let p = path; !options.readOnly && !fs.exists(p) && dirname(p) !== p; p = dirname(p)) missing.push(p);
     const dir = fs.openDirectory(path, { create: !options.readOnly });
+    for (const created of missing) fs.openDirectory(dirname(created)).syncSync();
     const lock = options.readOnly ? undefined : dir.lock();
     let store: PageFile | undefined;
     let log: WriteAheadLog | undefined;

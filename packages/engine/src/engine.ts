@@ -143,10 +143,15 @@ function encodeBoundBytes(codecs: Codecs, key: unknown): Uint8Array {
   }
 }
 
+/** True when `s` has no lone surrogate (String.prototype.isWellFormed, which ES2023 lib lacks). */
+function isWellFormedText(s: string): boolean {
+  return !/[\uD800-\uDFFF]/.test(s.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, ''));
+}
+
 function checkTableName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0) throw new PhotonError('INVALID_ARGUMENT', 'table name must be a non-empty string');
   const bytes = Buffer.byteLength(name);
-  if (bytes > MAX_TABLE_NAME_BYTES || !name.isWellFormed()) {
+  if (bytes > MAX_TABLE_NAME_BYTES || !isWellFormedText(name)) {
     throw new PhotonError('INVALID_ARGUMENT', `table name must be well-formed text of at most ${MAX_TABLE_NAME_BYTES} UTF-8 bytes; got ${bytes} bytes`);
   }
   return name;
@@ -208,7 +213,7 @@ class Scan<K, V> implements EntryIterable<K, V> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<[K, V]> {
-    yield* this[Symbol.iterator]() as Iterable<[K, V]>;
+    yield* { [Symbol.iterator]: () => this[Symbol.iterator]() };
   }
 
   private release(): void {
@@ -271,7 +276,7 @@ class Cursor<K, V> implements EngineIterator<K, V> {
   }
 
   async *[Symbol.asyncIterator](): AsyncIterator<[K, V]> {
-    yield* this[Symbol.iterator]() as Iterable<[K, V]>;
+    yield* { [Symbol.iterator]: () => this[Symbol.iterator]() };
   }
 }
 

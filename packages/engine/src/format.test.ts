@@ -25,7 +25,7 @@ describe('engine log record format', () => {
   it('round-trips commits over several tables', () => {
     const op = fc.oneof(
       fc.record({ type: fc.constant('put' as const), key: fc.uint8Array({ maxLength: 20 }), value: fc.uint8Array({ maxLength: 50 }) }),
-      fc.record({ type: fc.constant('del' as const), key: fc.uint8Array({ maxLength: 20 }) }),
+      fc.record({ type: fc.constant('delete' as const), key: fc.uint8Array({ maxLength: 20 }) }),
     );
     fc.assert(
       fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 10 }), fc.array(op, { minLength: 1, maxLength: 5 }), { minKeys: 1 }), (tables) => {
@@ -39,7 +39,7 @@ describe('engine log record format', () => {
   });
 
   it('refuses truncated, padded and newer-version records with CORRUPTION', () => {
-    const good = encodeCommit(new Map([['t', [{ type: 'del' as const, key: k('x') }]]]));
+    const good = encodeCommit(new Map([['t', [{ type: 'delete' as const, key: k('x') }]]]));
     for (const bad of [good.subarray(0, good.length - 1), Uint8Array.from([...good, 0]), Uint8Array.from([2, ...good.subarray(1)]), new Uint8Array(0)]) {
       expect(() => decodeCommit(bad, 7)).toThrow(expect.objectContaining({ code: 'CORRUPTION', lsn: 7 }));
     }

@@ -2,7 +2,7 @@
  * Open options: defaults, validation (INVALID_ARGUMENT before anything is created), and the
  * resolved form the engine uses inside.
  */
-import { PhotonError } from '@photondb/contracts';
+import { PhotonError, describeValue } from '@photondb/contracts';
 import type { FileSystem } from '@photondb/contracts';
 import { resolveCodec } from '@photondb/datum';
 import type { Codec } from '@photondb/datum';
@@ -81,7 +81,7 @@ export const DEFAULT_CACHE_SIZE_BYTES = 64 * 1024 * 1024;
 export const DEFAULT_MAX_KEY_BYTES = 1024;
 export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 export const DEFAULT_CHECKPOINT_LOG_BYTES = 64 * 1024 * 1024;
-export const DEFAULT_WAL_SEGMENT_BYTES = 64 * 1024 * 1024;
+export const DEFAULT_WAL_SEGMENT_BYTES = 16 * 1024 * 1024;
 
 const KNOWN_OPTIONS = new Set([
   'createIfMissing', 'errorIfExists', 'readOnly', 'pageSizeBytes', 'cacheSizeBytes', 'compression', 'sync',
@@ -104,7 +104,7 @@ function intOption(o: Record<string, unknown>, name: string, fallback: number, m
   const v = o[name];
   if (v === undefined) return fallback;
   if (typeof v !== 'number' || !Number.isInteger(v) || v < min || v > max) {
-    bad(`option ${name} must be an integer from ${min} to ${max}; got ${String(v)}`);
+    bad(`option ${name} must be an integer from ${min} to ${max}; got ${describeValue(v)}`);
   }
   return v;
 }
@@ -117,7 +117,7 @@ export function resolveOptions(options: OpenOptions<unknown, unknown> = {}): Res
   const pageSizeBytes = intOption(o, 'pageSizeBytes', DEFAULT_PAGE_SIZE_BYTES, 4096, 65536);
   if ((pageSizeBytes & (pageSizeBytes - 1)) !== 0) bad(`option pageSizeBytes must be a power of two from 4096 to 65536; got ${pageSizeBytes}`);
   const compression = o.compression ?? 'none';
-  if (compression !== 'none' && compression !== 'snappy') bad(`option compression must be 'none' or 'snappy'; got ${String(compression)}`);
+  if (compression !== 'none' && compression !== 'snappy') bad(`option compression must be 'none' or 'snappy'; got ${describeValue(compression)}`);
   if (o.signal !== undefined && !(o.signal instanceof AbortSignal)) bad('option signal must be an AbortSignal');
   if (o.onProgress !== undefined && typeof o.onProgress !== 'function') bad('option onProgress must be a function');
   const fileSystem = (o.fileSystem as FileSystem | undefined) ?? new NodeFileSystem();
@@ -136,7 +136,7 @@ export function resolveOptions(options: OpenOptions<unknown, unknown> = {}): Res
     maxKeyBytes: intOption(o, 'maxKeyBytes', maxKeyLimit, 1, maxKeyLimit),
     maxValueBytes: intOption(o, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 0, DEFAULT_MAX_VALUE_BYTES),
     checkpointLogBytes: intOption(o, 'checkpointLogBytes', DEFAULT_CHECKPOINT_LOG_BYTES, 4096, 2 ** 40),
-    walSegmentBytes: intOption(o, 'walSegmentBytes', DEFAULT_WAL_SEGMENT_BYTES, 4096, 2 ** 32),
+    walSegmentBytes: intOption(o, 'walSegmentBytes', DEFAULT_WAL_SEGMENT_BYTES, 4096, 2 ** 30),
     maxTransactionRetries: intOption(o, 'maxTransactionRetries', 10, 0, 1000),
     fileSystem,
     signal: o.signal as AbortSignal | undefined,

@@ -44,7 +44,7 @@ export class TableWrites {
   /** The writes as B-tree batch operations, in key order. */
   toOps(): BatchOp[] {
     return this.inRange({ lowerInclusive: true, upperInclusive: true }, false).map((w) =>
-      w.value === undefined ? { type: 'del' as const, key: w.key } : { type: 'put' as const, key: w.key, value: w.value },
+      w.value === undefined ? { type: 'delete' as const, key: w.key } : { type: 'put' as const, key: w.key, value: w.value },
     );
   }
 

@@ -18,7 +18,7 @@ import { LAST_KEY, applyTransactions, prng } from './helpers/workload.js';
 import { reportFigure, scaled } from './helpers/report.js';
 
 const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** One process per child (node with tsx's loader), so SIGKILL kills the process that holds the files. */
 const CHILD = join(__dirname, 'helpers', 'kill-child.ts');
 const R1_KILLS = scaled(Number(process.env.PHOTON_R1_KILLS ?? '120'));
 const SEED = Number(process.env.PHOTON_SEED ?? '20261125');
@@ -53,7 +53,7 @@ function runChild(path: string, seed: number, first: number, mode: Mode, killAt:
     } else {
       delete env.PHOTON_KILL_AT;
     }
-    const child = spawn(TSX, [CHILD, path, String(seed), String(first), mode], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, String(seed), String(first), mode], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const run: ChildRun = { lines: [], opened: false, lastAck: first - 1, lastIntent: first - 1, phase: undefined, exit: '' };
     let buffered = '';
     let stderr = '';
@@ -118,7 +118,12 @@ describe('R1: kill -9 torture on real files', () => {
         phases.set(phase, (phases.get(phase) ?? 0) + 1);
 
         const started = performance.now();
-        const db = await open(path, { createIfMissing: false, pageSizeBytes: 4096, walSegmentBytes: 16 * 1024, checkpointLogBytes: 48 * 1024 });
+        // Before a recovery round, check read-only: recovery then replays into memory and changes
+        // nothing on disk, so the next child still finds the log to replay and is killed in the
+        // middle of it. Otherwise a writable open replays and checkpoints, and the next child's
+        // kills land in its own checkpoints and log writes.
+        const nextIsRecovery = MODES[(round + 1) % MODES.length].mode === 'recovery';
+        const db = await open(path, nextIsRecovery ? { readOnly: true } : { createIfMissing: false, pageSizeBytes: 4096, walSegmentBytes: 16 * 1024, checkpointLogBytes: 48 * 1024 });
         reopenMs.push(performance.now() - started);
         try {
           const lastRaw = await db.get(Buffer.from(LAST_KEY));

@@ -13,7 +13,7 @@ import { open } from '@photondb/engine';
 import { reportFigure, scaled } from './helpers/report.js';
 
 const ROOT = resolve(__dirname, '../../..');
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
+/** One process per child (node with tsx's loader), so SIGKILL kills the process that holds the files. */
 const CHILD = join(__dirname, 'helpers', 'lock-child.ts');
 
 class Opener {
@@ -23,7 +23,7 @@ class Opener {
   private lines: string[] = [];
 
   constructor() {
-    this.proc = spawn(TSX, [CHILD], { env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.typecheck.json') } });
+    this.proc = spawn(process.execPath, ['--import', 'tsx', CHILD], { cwd: ROOT, env: { ...process.env, TSX_TSCONFIG_PATH: join(ROOT, 'tsconfig.typecheck.json') } });
     this.proc.stdout.setEncoding('utf8');
     this.proc.stdout.on('data', (chunk: string) => {
       this.buffered += chunk;

@@ -61,7 +61,9 @@ function tryCreate(path: string): { ino: number } | false {
     let done = 0;
     while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
     fsyncSync(fd);
-    return { ino: lstatSync(path).ino };
+    // The inode of what we created, from the descriptor: the name may already be gone (a
+    // breaker that judged the file stale before we wrote it).
+    return { ino: fstatSync(fd).ino };
   } catch (e) {
     throw fromNodeError(e, 'write lock file', path);
   } finally {
@@ -122,7 +124,8 @@ function breakStale(path: string, ino: number): void {
   const breakPath = path + LOCK_BREAK_SUFFIX;
   const mutex = tryCreate(breakPath);
   if (mutex === false) {
-    const breaker = observe(breakPath);
+    // Give a breaker that has just created the mutex time to write its pid into it.
+    const breaker = observeSettled(breakPath);
     if (breaker !== undefined && !isLive(breaker.holder)) removeIfSame(breakPath, breaker.ino);
     else sleepMs(RETRY_MS);
     return;

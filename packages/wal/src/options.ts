@@ -3,7 +3,7 @@
  * `INVALID_ARGUMENT` error that names the option, the value and what is allowed, thrown before
  * anything is created or written.
  */
-import { PhotonError, formatCount } from '@photondb/contracts';
+import { PhotonError, describeValue, formatCount } from '@photondb/contracts';
 import { RECORD_HEADER_BYTES, SEGMENT_HEADER_BYTES } from './format.js';
 
 /** Options of `WriteAheadLog.open`. */
@@ -52,7 +52,7 @@ function integerIn(name: string, value: unknown, min: number, max: number, fallb
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new PhotonError(
       'INVALID_ARGUMENT',
-      `option ${name} must be an integer from ${formatCount(min)} to ${formatCount(max)}; got ${String(value)}`,
+      `option ${name} must be an integer from ${formatCount(min)} to ${formatCount(max)}; got ${describeValue(value)}`,
       { limit: max, ...(typeof value === 'number' ? { actual: value } : {}) },
     );
   }
@@ -61,14 +61,14 @@ function integerIn(name: string, value: unknown, min: number, max: number, fallb
 
 function booleanOption(name: string, value: unknown, fallback: boolean): boolean {
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new PhotonError('INVALID_ARGUMENT', `option ${name} must be true or false; got ${String(value)}`);
+  if (typeof value !== 'boolean') throw new PhotonError('INVALID_ARGUMENT', `option ${name} must be true or false; got ${describeValue(value)}`);
   return value;
 }
 
 /** Validates `options` and applies the defaults. */
 export function resolveOptions(options: WriteAheadLogOptions | undefined): ResolvedOptions {
   if (options === undefined) options = {};
-  if (typeof options !== 'object' || options === null) throw new PhotonError('INVALID_ARGUMENT', `options must be an object; got ${String(options)}`);
+  if (typeof options !== 'object' || options === null) throw new PhotonError('INVALID_ARGUMENT', `options must be an object; got ${describeValue(options)}`);
   for (const key of Object.keys(options)) {
     if (!KNOWN.has(key)) throw new PhotonError('INVALID_ARGUMENT', `unknown option "${key}"; allowed: ${[...KNOWN].join(', ')}`);
   }

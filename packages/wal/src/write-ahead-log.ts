@@ -22,7 +22,7 @@
  *  - flush: fdatasync of the active segment (`wal:before-datasync`; mutant `wal-skip-datasync`);
  *  - close: flush, a closing marker record, fdatasync (`wal:close`).
  */
-import { PhotonError, RESERVED_RECORD_TYPE_MIN, formatCount, isPhotonError, mutantActive, unsafeLsn } from '@photondb/contracts';
+import { PhotonError, RESERVED_RECORD_TYPE_MIN, describeValue, formatCount, isPhotonError, mutantActive, unsafeLsn } from '@photondb/contracts';
 import type { Directory, FileLock, FlushOptions, LogRecord, Lsn, PagedFile, ReadLogOptions, RedoLog, RedoLogStats } from '@photondb/contracts';
 import { failpoint } from '@photondb/io';
 import {
@@ -209,7 +209,7 @@ export class WriteAheadLog implements RedoLog {
   append(type: number, payload: Uint8Array): Lsn {
     this.checkWritable();
     if (typeof type !== 'number' || !Number.isInteger(type) || type < 0 || type >= RESERVED_RECORD_TYPE_MIN) {
-      throw new PhotonError('INVALID_ARGUMENT', `record type must be an integer from 0 to ${RESERVED_RECORD_TYPE_MIN - 1}; got ${String(type)} (${RESERVED_RECORD_TYPE_MIN} and up are the log's own)`);
+      throw new PhotonError('INVALID_ARGUMENT', `record type must be an integer from 0 to ${RESERVED_RECORD_TYPE_MIN - 1}; got ${describeValue(type)} (${RESERVED_RECORD_TYPE_MIN} and up are the log's own)`);
     }
     if (!(payload instanceof Uint8Array)) {
       throw new PhotonError('INVALID_ARGUMENT', `record payload must be a Uint8Array; got ${payload === null ? 'null' : typeof payload}`);
@@ -237,7 +237,7 @@ export class WriteAheadLog implements RedoLog {
     this.checkUsable();
     if (this.failure !== undefined) throw this.failure;
     const sync = options?.sync ?? true;
-    if (typeof sync !== 'boolean') throw new PhotonError('INVALID_ARGUMENT', `flush option sync must be true or false; got ${String(sync)}`);
+    if (typeof sync !== 'boolean') throw new PhotonError('INVALID_ARGUMENT', `flush option sync must be true or false; got ${describeValue(sync)}`);
     this.counters.flushes++;
     const target = this.nextLsn - 1;
     this.writeOutOrFail();
@@ -383,7 +383,7 @@ export class WriteAheadLog implements RedoLog {
     this.checkUsable();
     const from = options?.fromLsn ?? 0;
     if (typeof from !== 'number' || !Number.isSafeInteger(from) || from < 0) {
-      throw new PhotonError('INVALID_ARGUMENT', `fromLsn must be a non-negative safe integer; got ${String(from)}`);
+      throw new PhotonError('INVALID_ARGUMENT', `fromLsn must be a non-negative safe integer; got ${describeValue(from)}`);
     }
     if (!this.options.readOnly && this.failure === undefined) this.writeOutOrFail();
     const segments = this.segments.map((s) => ({ segment: s, end: s.end }));
@@ -439,7 +439,7 @@ export class WriteAheadLog implements RedoLog {
   async truncateBefore(lsn: Lsn): Promise<void> {
     this.checkWritable();
     if (typeof lsn !== 'number' || !Number.isSafeInteger(lsn) || lsn < 0) {
-      throw new PhotonError('INVALID_ARGUMENT', `truncateBefore needs a non-negative safe integer LSN; got ${String(lsn)}`);
+      throw new PhotonError('INVALID_ARGUMENT', `truncateBefore needs a non-negative safe integer LSN; got ${describeValue(lsn)}`);
     }
     try {
       this.writeOut();
