@@ -136,7 +136,8 @@ export function rawPage(db: RawDB, id: number): Uint8Array {
 
 /** One node on a lookup path. */
 export interface PathNode {
-  readonly pageId: number;
+  /** The page the node is stored in; null for a node changed since the last checkpoint. */
+  readonly pageId: number | null;
   readonly level: number;
   readonly kind: string;
   readonly keys: number;
@@ -146,22 +147,7 @@ export interface PathNode {
 
 /** The nodes a lookup of `key` visits in `table`, root first (`BTree.path`). */
 export function keyPath(db: RawDB, table: string, key: Uint8Array): PathNode[] {
-  const nodes = db.internals.tree(table).path(key) as unknown as readonly Record<string, unknown>[];
-  return nodes.map((n, i) => normalizePathNode(n, i, nodes.length));
-}
-
-function normalizePathNode(n: Readonly<Record<string, unknown>>, i: number, length: number): PathNode {
-  const id = n.pageId ?? n.id ?? n.page;
-  const keys = n.keys ?? n.keyCount ?? n.entries ?? n.count;
-  const kind = n.kind ?? n.type ?? (i === length - 1 ? 'leaf' : 'branch');
-  const index = n.index ?? n.slot ?? n.childIndex;
-  return {
-    pageId: Number(id),
-    level: typeof n.level === 'number' ? n.level : i,
-    kind: String(kind),
-    keys: Array.isArray(keys) ? keys.length : Number(keys ?? 0),
-    ...(typeof index === 'number' ? { index } : {}),
-  };
+  return db.internals.tree(table).path(key).map((n) => ({ pageId: n.pageId, level: n.level, kind: n.kind, keys: n.keys.length, index: n.index }));
 }
 
 /** Integrity problems of the trees and the page file (`PhotonDB.verify`). */

@@ -13,12 +13,13 @@ import { renderKey } from './value-format.js';
 
 /** One node of the drawing. */
 export interface TreeNodeView {
-  readonly pageId: number;
+  /** The node's page; null for a node changed since the last checkpoint (not written yet). */
+  readonly pageId: number | null;
   readonly level: number;
   readonly kind: string;
   readonly keys: number;
-  /** The page id of the parent node (undefined for the root). */
-  readonly parent?: number;
+  /** The page id of the parent node (undefined for the root; null when the parent is unwritten). */
+  readonly parent?: number | null;
   /** The first key that led to this node, for labels (utf8 or 0x-hex). */
   readonly firstKey: string;
   /** The same key as hex, to read the node's entries back. */
@@ -39,7 +40,9 @@ export interface TreeLevels {
 export function treeLevels(db: RawDB, table: string = DEFAULT_TABLE, maxLeaves = 5000): TreeLevels {
   const source = table === DEFAULT_TABLE ? db : db.table(table);
   const levels: TreeNodeView[][] = [];
-  const seen = new Set<number>();
+  // Nodes are told apart by their place (the child slots followed from the root), which also
+  // names nodes that have no page yet.
+  const seen = new Set<string>();
   let truncated = false;
   let entries = 0;
   const it = source.iterator();
@@ -50,9 +53,11 @@ export function treeLevels(db: RawDB, table: string = DEFAULT_TABLE, maxLeaves =
       const path = keyPath(db, table, key);
       const leaf = path[path.length - 1];
       let fresh = false;
+      let place = 'root';
       path.forEach((n, i) => {
-        if (seen.has(n.pageId)) return;
-        seen.add(n.pageId);
+        if (i > 0) place += `.${path[i - 1].index ?? 0}`;
+        if (seen.has(place)) return;
+        seen.add(place);
         fresh = true;
         (levels[i] ??= []).push({
           pageId: n.pageId,
@@ -87,10 +92,11 @@ export function treeLevels(db: RawDB, table: string = DEFAULT_TABLE, maxLeaves =
 export function formatTreeLevels(t: TreeLevels, maxPerLine = 12): string {
   const lines = [`table ${t.table}: ${formatNumber(t.entries)} entries, depth ${t.depth}${t.truncated ? ' (walk cut short)' : ''}`];
   t.levels.forEach((nodes, i) => {
-    const shown = nodes.slice(0, maxPerLine).map((n) => `[${n.pageId}:${n.keys}]`).join(' ');
+    const shown = nodes.slice(0, maxPerLine).map((n) => `[${n.pageId ?? '*'}:${n.keys}]`).join(' ');
     const more = nodes.length > maxPerLine ? ` … +${formatNumber(nodes.length - maxPerLine)}` : '';
     const kind = nodes[0]?.kind ?? '';
     lines.push(`level ${i} (${formatNumber(nodes.length)} ${kind} node${nodes.length === 1 ? '' : 's'}): ${shown}${more}`);
   });
+  if (t.levels.some((l) => l.some((n) => n.pageId === null))) lines.push('(* = changed since the last checkpoint, not yet written to a page)');
   return lines.join('\n') + '\n';
 }
