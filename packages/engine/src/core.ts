@@ -160,6 +160,16 @@ export class EngineCore implements TreeSource {
     if (!this.trees.has(DEFAULT_TABLE)) this.trees.set(DEFAULT_TABLE, BTree.open(this.store, TREE_PREFIX + DEFAULT_TABLE, this.treeOptions()));
     const { signal, onProgress } = this.options;
     const from = unsafeLsn(this.store.checkpointLsn + 1);
+    // The log must reach back to the page file's checkpoint. A gap means the page file is older
+    // than a checkpoint the log was already truncated for (its newest meta page was lost, and it
+    // fell back to the previous one): replaying would silently drop committed transactions.
+    if (this.log.firstLsn > from) {
+      throw new PhotonError(
+        'CORRUPTION',
+        `the page file's checkpoint is at LSN ${this.store.checkpointLsn} but the log starts at LSN ${this.log.firstLsn}: the transactions in between are in neither; the page file lost its newest checkpoint`,
+        { path: this.path, lsn: this.store.checkpointLsn },
+      );
+    }
     const lastLsn = this.log.lastLsn;
     let replayed = 0;
     for (const record of this.log.read({ fromLsn: from })) {

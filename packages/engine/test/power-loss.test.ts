@@ -16,61 +16,10 @@ import { setMutants } from '@photondb/contracts';
 import { SimulatedFileSystem } from '@photondb/io';
 import type { CrashDamage } from '@photondb/io';
 import { open } from '@photondb/engine';
-import type { PhotonDB } from '@photondb/engine';
-import { prng } from './helpers/workload.js';
+import { OPTIONS, contents, modelAfter, runSteps, sameMap, workload } from './helpers/steps.js';
 import { reportFigure, scaled } from './helpers/report.js';
 
-type Step = { kind: 'txn'; ops: { key: string; value: string | null }[] } | { kind: 'checkpoint' };
-type Model = Map<string, string>;
-
-const OPTIONS = { pageSizeBytes: 4096, walSegmentBytes: 4096, checkpointLogBytes: 1 << 30 } as const;
 const DAMAGES: readonly CrashDamage[] = ['drop', 'torn', 'garbage'];
-const enc = (s: string): Uint8Array => Buffer.from(s);
-
-/** ~20 transactions of 1–3 writes with values big enough to rotate 4 KiB segments, and two checkpoints. */
-function workload(seed: number): Step[] {
-  const rand = prng(seed);
-  const steps: Step[] = [];
-  for (let i = 1; i <= 20; i++) {
-    if (i === 8 || i === 15) steps.push({ kind: 'checkpoint' });
-    const ops = Array.from({ length: 1 + Math.floor(rand() * 3) }, () => {
-      const key = `k${Math.floor(rand() * 12)}`;
-      return { key, value: rand() < 0.2 ? null : `${i}:${'v'.repeat(100 + Math.floor(rand() * 400))}` };
-    });
-    steps.push({ kind: 'txn', ops });
-  }
-  return steps;
-}
-
-function modelAfter(steps: readonly Step[], acknowledged: number): Model {
-  const m: Model = new Map();
-  for (const s of steps.slice(0, acknowledged)) {
-    if (s.kind !== 'txn') continue;
-    for (const op of s.ops) {
-      if (op.value === null) m.delete(op.key);
-      else m.set(op.key, op.value);
-    }
-  }
-  return m;
-}
-
-async function runSteps(db: PhotonDB, steps: readonly Step[], acked: { n: number }): Promise<void> {
-  for (const s of steps) {
-    if (s.kind === 'checkpoint') await db.checkpoint();
-    else await db.batch(s.ops.map((op) => (op.value === null ? { type: 'del' as const, key: enc(op.key) } : { type: 'put' as const, key: enc(op.key), value: enc(op.value) })));
-    acked.n++;
-  }
-}
-
-async function contents(db: PhotonDB): Promise<Model> {
-  const m: Model = new Map();
-  for (const [k, v] of db.scan()) m.set(Buffer.from(k).toString(), Buffer.from(v).toString());
-  return m;
-}
-
-function sameMap(a: Model, b: Model): boolean {
-  return a.size === b.size && [...a].every(([k, v]) => b.get(k) === v);
-}
 
 interface Exploration {
   states: number;

@@ -200,6 +200,15 @@ export class WriteAheadLog implements RedoLog {
     }
   }
 
+  /**
+   * The LSN of the first record the log still holds (or the next one it will hold, when it holds
+   * none). Records below it were dropped by `truncateBefore`. A reader whose state is older than
+   * `firstLsn - 1` cannot catch up from this log.
+   */
+  get firstLsn(): Lsn {
+    return unsafeLsn(this.segments.length === 0 ? this.nextLsn : this.segments[0].firstLsn);
+  }
+
   /** The LSN of the last appended record (ZERO_LSN when the log never held one). */
   get lastLsn(): Lsn {
     return unsafeLsn(this.nextLsn - 1);
