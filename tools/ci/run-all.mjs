@@ -4,7 +4,7 @@
 // visible at once. Exits non-zero when any step fails; later steps still run, so one report shows
 // everything that is wrong.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -33,7 +33,33 @@ step('packed tarballs and examples (pack-check)', process.execPath, ['tools/pack
 rmSync(results, { force: true });
 const durability = path.join(root, '.durability');
 rmSync(durability, { recursive: true, force: true });
-step('tests', bin('jest'), ['--ci', '--json', `--outputFile=${results}`], { PHOTON_VERIFY: '1', PHOTON_DURABILITY_REPORT: durability });
+// R11: branch coverage of the four storage packages, measured in the same run.
+const COVERED = ['wal', 'slab', 'btree', 'engine'];
+const coverage = path.join(root, '.coverage');
+rmSync(coverage, { recursive: true, force: true });
+step('tests', bin('jest'), [
+  '--ci', '--json', `--outputFile=${results}`,
+  '--coverage', '--coverageReporters=json-summary', `--coverageDirectory=${coverage}`,
+  `--collectCoverageFrom=packages/{${COVERED.join(',')}}/src/**/*.ts`, '--collectCoverageFrom=!**/*.test.ts',
+], { PHOTON_VERIFY: '1', PHOTON_DURABILITY_REPORT: durability });
+
+const summaryFile = path.join(coverage, 'coverage-summary.json');
+if (existsSync(summaryFile)) {
+  const summary = JSON.parse(readFileSync(summaryFile, 'utf8'));
+  mkdirSync(durability, { recursive: true });
+  for (const pkg of COVERED) {
+    let covered = 0;
+    let total = 0;
+    for (const [file, v] of Object.entries(summary)) {
+      if (!file.includes(`/packages/${pkg}/src/`)) continue;
+      covered += v.branches.covered;
+      total += v.branches.total;
+    }
+    const pct = total === 0 ? 0 : (100 * covered) / total;
+    const figure = { id: 'R11', what: `branch coverage of ${pkg} (target 90%)`, tried: 1, failed: pct >= 90 ? 0 : 1, detail: `${pct.toFixed(1)}% of ${total} branches` };
+    writeFileSync(path.join(durability, `R11-${pkg}.json`), JSON.stringify(figure));
+  }
+}
 
 // The durability figures (../shared/TESTING.md, R1–R11) recorded by the tests, as one table.
 if (existsSync(durability)) {

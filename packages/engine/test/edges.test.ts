@@ -1,0 +1,159 @@
+/**
+ * Edge cases of the typed API: option validation, snapshots of tables created later, counts
+ * inside transactions with their own writes, async iteration and disposal, recovery progress
+ * and abort, compression, and bad batch operations.
+ */
+import { describe, expect, it } from '@jest/globals';
+import { expectCode } from '@photondb/contracts/testing';
+import { MemoryFileSystem, SimulatedFileSystem } from '@photondb/io';
+import { open } from '@photondb/engine';
+
+const utf8 = { keyEncoding: 'utf8', valueEncoding: 'utf8' } as const;
+
+describe('options', () => {
+  it('rejects each bad option with INVALID_ARGUMENT naming it', async () => {
+    const fileSystem = new MemoryFileSystem();
+    const cases: [Record<string, unknown>, RegExp][] = [
+      [{ pageSizeBytes: 12288 }, /power of two/],
+      [{ compression: 'zip' }, /compression/],
+      [{ signal: {} }, /signal/],
+      [{ onProgress: 5 }, /onProgress/],
+      [{ fileSystem: {} }, /fileSystem/],
+      [{ colour: 'blue' }, /unknown option "colour"/],
+    ];
+    for (const [options, message] of cases) {
+      let caught: unknown;
+      try {
+        await open('/db', { fileSystem, ...options } as never);
+      } catch (e) {
+        caught = e;
+      }
+      expect(caught).toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringMatching(message) });
+    }
+    await expectCode('INVALID_ARGUMENT', () => open('/db', 'fast' as never));
+    expect(fileSystem.exists('/db')).toBe(false);
+  });
+
+  it('stores pages with snappy compression when asked and reads them back', async () => {
+    const fileSystem = new MemoryFileSystem();
+    const db = await open<string, string>('/db', { fileSystem, compression: 'snappy', ...utf8 });
+    for (let i = 0; i < 500; i++) await db.set(`key${String(i).padStart(4, '0')}`, 'text '.repeat(20), { sync: false });
+    await db.checkpoint();
+    await db.close();
+    const again = await open<string, string>('/db', { fileSystem, ...utf8 });
+    expect(await again.get('key0042')).toBe('text '.repeat(20));
+    expect(again.count()).toBe(500);
+    await again.close();
+  });
+});
+
+describe('snapshots and transactions', () => {
+  it('reports NOT_FOUND for a table created after the snapshot, and CLOSED after release', async () => {
+    const db = await open<string, string>('/db', { fileSystem: new MemoryFileSystem(), ...utf8 });
+    const snap = db.snapshot();
+    await db.createTable('later');
+    await db.table('later').set('a', '1');
+    await expectCode('NOT_FOUND', () => snap.table('later').get('a'));
+    snap.release();
+    snap.release();
+    await expectCode('CLOSED', () => snap.get('a'));
+    await db.close();
+  });
+
+  it('counts a range inside a transaction with its own writes merged in', async () => {
+    const db = await open<string, string>('/db', { fileSystem: new MemoryFileSystem(), ...utf8 });
+    await db.batch(['a', 'b', 'c', 'd'].map((k) => ({ type: 'put' as const, key: k, value: k })));
+    const tx = db.beginTransaction();
+    tx.delete('b');
+    tx.set('bb', 'new');
+    tx.set('e', 'new');
+    expect(tx.count({ gte: 'a', lt: 'd' })).toBe(3); // a, bb, c
+    expect(tx.count()).toBe(5);
+    await tx.commit();
+    expect(db.count()).toBe(5);
+    await db.close();
+  });
+
+  it('iterates scans and iterators with for await, and disposes of the database with await using semantics', async () => {
+    const db = await open<string, string>('/db', { fileSystem: new MemoryFileSystem(), ...utf8 });
+    await db.batch(['x', 'y', 'z'].map((k) => ({ type: 'put' as const, key: k, value: k.toUpperCase() })));
+    const seen: string[] = [];
+    for await (const [k, v] of db.scan({ reverse: true })) seen.push(k + v);
+    for await (const [k] of db.iterator({ gt: 'x' })) seen.push(k);
+    expect(seen).toEqual(['zZ', 'yY', 'xX', 'y', 'z']);
+    const scan = db.scan();
+    [...scan];
+    await expectCode('INVALID_ARGUMENT', () => [...scan]);
+    expect(db.path).toBe('/db');
+    await db[Symbol.asyncDispose]();
+    await expectCode('CLOSED', () => db.get('x'));
+  });
+
+  it('rejects a batch operation of an unknown type before writing anything', async () => {
+    const db = await open<string, string>('/db', { fileSystem: new MemoryFileSystem(), ...utf8 });
+    await expectCode('INVALID_ARGUMENT', () => db.batch([{ type: 'put', key: 'a', value: '1' }, { type: 'upsert', key: 'b' } as never]));
+    expect(db.count()).toBe(0);
+    await db.close();
+  });
+});
+
+describe('recovery', () => {
+  it('reports replay progress and can be aborted with a signal', async () => {
+    const fs = new SimulatedFileSystem({ seed: 5 });
+    const db = await open<string, string>('/db', { fileSystem: fs, ...utf8, checkpointLogBytes: 1 << 30 });
+    for (let i = 0; i < 2500; i++) await db.set(`k${i}`, 'v', { sync: i % 500 === 0 });
+    await db.set('last', 'v');
+    const crashed = fs.crash({ seed: 1, damage: 'drop' });
+    const aborted = new AbortController();
+    aborted.abort();
+    await expectCode('ABORTED', () => open('/db', { fileSystem: crashed, ...utf8, signal: aborted.signal }));
+    const progress: string[] = [];
+    const reopened = await open<string, string>('/db', { fileSystem: crashed, ...utf8, onProgress: (p) => progress.push(p.phase) });
+    expect(progress.filter((p) => p === 'replay').length).toBeGreaterThanOrEqual(2);
+    expect(progress[progress.length - 1]).toBe('checkpoint');
+    expect(reopened.count()).toBe(2501);
+    await reopened.close();
+  });
+});
+
+describe('maintenance edges', () => {
+  it('refuses checkpoint on a read-only database, shares a checkpoint in flight, and refuses a backup over a database', async () => {
+    const fileSystem = new MemoryFileSystem();
+    const db = await open<string, string>('/db', { fileSystem, ...utf8 });
+    await db.set('a', '1');
+    const [p1, p2] = [db.checkpoint(), db.checkpoint()];
+    await Promise.all([p1, p2]);
+    expect(db.stats().checkpoints).toBeGreaterThanOrEqual(1);
+    await db.backup('/copy');
+    await expectCode('EXISTS', () => db.backup('/copy'));
+    await db.close();
+    const ro = await open<string, string>('/db', { fileSystem, ...utf8, readOnly: true });
+    await expectCode('READ_ONLY', () => ro.checkpoint());
+    await ro.close();
+    const copy = await open<string, string>('/copy', { fileSystem, ...utf8 });
+    expect(await copy.get('a')).toBe('1');
+    await copy.close();
+  });
+
+  it('refuses checkpoints and writes with IO after a failed log sync', async () => {
+    const fs = new SimulatedFileSystem({ seed: 9 });
+    const db = await open<string, string>('/db', { fileSystem: fs, ...utf8 });
+    fs.addFault({ op: 'datasync', errno: 'EIO', persistent: true });
+    await expectCode('IO', () => db.set('a', '1'));
+    await expectCode('IO', () => db.checkpoint());
+    await expectCode('IO', () => db.set('b', '2'));
+    await db.close().catch(() => {});
+  });
+
+  it('fails open with CORRUPTION on a log record of a type the engine never writes', async () => {
+    const fileSystem = new MemoryFileSystem();
+    const db = await open<string, string>('/db', { fileSystem, ...utf8 });
+    await db.set('a', '1');
+    await db.close();
+    const { WriteAheadLog } = await import('@photondb/wal');
+    const log = WriteAheadLog.open(fileSystem.openDirectory('/db/wal'));
+    log.append(9, new Uint8Array(4));
+    await log.close();
+    await expectCode('CORRUPTION', () => open('/db', { fileSystem, ...utf8 }));
+  });
+});
