@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { expectCode } from '@photondb/contracts/testing';
-import { MINVAL, datumKeyCodec, datumValueCodec, decodeKey, encodeKey, resolveCodec } from './index.js';
+import { MINVAL, datumKeyCodec, datumValueCodec, decodeKey, encodeKey, rawCodec, resolveCodec } from './index.js';
 import type { Codec } from './index.js';
 
 describe('resolveCodec', () => {
@@ -32,11 +32,12 @@ describe('resolveCodec', () => {
 });
 
 describe('built-in codecs', () => {
-  it('raw is the identity on Uint8Array and rejects anything else', async () => {
+  it('raw keeps the bytes as they are (decoding to a copy) and rejects anything else', async () => {
     const raw = resolveCodec('raw', 'key');
     const b = new Uint8Array([1, 2]);
     expect(raw.encode(b)).toBe(b);
-    expect(raw.decode(b)).toBe(b);
+    expect(raw.decode(b)).toEqual(b);
+    expect(raw.decode(b)).not.toBe(b); // a copy the caller owns
     await expectCode('INVALID_ARGUMENT', () => raw.encode('x'));
   });
 
@@ -61,5 +62,15 @@ describe('built-in codecs', () => {
     expect(datumValueCodec.decode(datumValueCodec.encode({ a: -0 }))).toEqual({ a: -0 });
     expect(datumKeyCodec.encode([MINVAL] as never)).toEqual(encodeKey([MINVAL]));
     expect(decodeKey(datumKeyCodec.encode('x'))).toBe('x');
+  });
+});
+
+describe('raw codec ownership', () => {
+  it('decodes to a copy, so the caller may change what it read without changing the source', () => {
+    const stored = Uint8Array.of(1, 2, 3);
+    const got = rawCodec.decode(stored);
+    expect(got).toEqual(stored);
+    got[0] = 9;
+    expect(stored[0]).toBe(1);
   });
 });

@@ -15,7 +15,11 @@ export interface Codec<T> {
   readonly name: string;
   /** Bytes for `value`; throws `INVALID_ARGUMENT` when it cannot be encoded. */
   encode(value: T): Uint8Array;
-  /** The value for `bytes`; throws `CORRUPTION` when they cannot be decoded. */
+  /**
+   * The value for `bytes`; throws `CORRUPTION` when they cannot be decoded. `bytes` may be a view
+   * of the store's own memory: a codec must not keep or return it, only values built from it (a
+   * copy, a string, an object).
+   */
   decode(bytes: Uint8Array): T;
 }
 
@@ -24,7 +28,10 @@ export const CODEC_NAMES = ['raw', 'utf8', 'json', 'datum'] as const;
 /** A built-in codec name. */
 export type CodecName = (typeof CODEC_NAMES)[number];
 
-/** Identity on Uint8Array: encode returns its argument (no copy), decode returns the bytes given. */
+/**
+ * Bytes as they are: encode returns its argument (no copy; the store copies what it keeps), decode
+ * returns a copy the caller owns (so changing a value read back never changes the store).
+ */
 export const rawCodec: Codec<Uint8Array> = Object.freeze({
   name: 'raw',
   encode(value: Uint8Array): Uint8Array {
@@ -32,7 +39,7 @@ export const rawCodec: Codec<Uint8Array> = Object.freeze({
     return value;
   },
   decode(bytes: Uint8Array): Uint8Array {
-    return bytes;
+    return bytes.slice();
   },
 });
 

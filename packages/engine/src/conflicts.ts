@@ -13,9 +13,9 @@
  *     than it; `prune()` drops the rest.
  */
 import { PhotonError } from '@photondb/contracts';
-import { inRange, keyId } from './range.js';
+import { keyId } from './range.js';
 import type { ByteRange } from './range.js';
-import type { WriteSet } from './write-set.js';
+import type { TableWrites, WriteSet } from './write-set.js';
 
 /** What one transaction read. */
 export class ReadSet {
@@ -41,8 +41,8 @@ export class ReadSet {
 
 interface CommittedWrites {
   readonly seq: number;
-  /** table -> written keys (as ids) and the keys themselves for range checks. */
-  readonly tables: Map<string, { ids: Set<string>; keys: Uint8Array[] }>;
+  /** table -> the commit's writes (immutable once committed; kept by reference, not copied). */
+  readonly tables: ReadonlyMap<string, TableWrites>;
 }
 
 /** The history of recent commits' write sets. */
@@ -59,9 +59,15 @@ export class ConflictTracker {
       if (c.seq <= snapshotSeq) break;
       for (const [table, w] of c.tables) {
         const points = reads.points.get(table);
-        if (points) for (const id of w.ids) if (points.has(id)) this.conflict(table, 'a key it read');
+        if (points) {
+          if (points.size <= w.size) {
+            for (const id of points) if (w.hasId(id)) this.conflict(table, 'a key it read');
+          } else {
+            for (const id of w.keys()) if (points.has(id)) this.conflict(table, 'a key it read');
+          }
+        }
         const ranges = reads.ranges.get(table);
-        if (ranges) for (const k of w.keys) for (const r of ranges) if (inRange(k, r)) this.conflict(table, 'a key inside a range it scanned');
+        if (ranges) for (const r of ranges) if (w.inRange(r, false).length > 0) this.conflict(table, 'a key inside a range it scanned');
       }
     }
   }
@@ -69,13 +75,7 @@ export class ConflictTracker {
   /** Records a validated commit's writes and returns its sequence number. */
   record(writes: WriteSet): number {
     const seq = ++this.seq;
-    const tables = new Map<string, { ids: Set<string>; keys: Uint8Array[] }>();
-    for (const [name, t] of writes.tables) {
-      if (t.size === 0) continue;
-      const keys = t.inRange({ lowerInclusive: true, upperInclusive: true }, false).map((w) => w.key);
-      tables.set(name, { ids: new Set(t.keys()), keys });
-    }
-    this.history.push({ seq, tables });
+    this.history.push({ seq, tables: writes.tables });
     return seq;
   }
 

@@ -48,6 +48,11 @@ export class TableWrites {
     );
   }
 
+  /** Whether the key with this id (`keyId`) was written. */
+  hasId(id: string): boolean {
+    return this.byKey.has(id);
+  }
+
   keys(): IterableIterator<string> {
     return this.byKey.keys();
   }

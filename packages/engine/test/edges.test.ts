@@ -157,3 +157,24 @@ describe('maintenance edges', () => {
     await expectCode('CORRUPTION', () => open('/db', { fileSystem, ...utf8 }));
   });
 });
+
+describe('ownership of bytes', () => {
+  it('gives the caller copies: changing a key or value read back, or one written, never changes the database', async () => {
+    const db = await open('/db', { fileSystem: new MemoryFileSystem() });
+    const key = Buffer.from('key');
+    const value = Buffer.from('value');
+    await db.set(key, value);
+    key.fill(0x41);
+    value.fill(0x41);
+    const got = db.getSync(Buffer.from('key'))!;
+    expect(Buffer.from(got).toString()).toBe('value');
+    got.fill(0x42);
+    for (const [k, v] of db.scan()) {
+      k.fill(0x43);
+      v.fill(0x43);
+    }
+    expect(Buffer.from(db.getSync(Buffer.from('key'))!).toString()).toBe('value');
+    expect([...db.scan()].map(([k]) => Buffer.from(k).toString())).toEqual(['key']);
+    await db.close();
+  });
+});
