@@ -45,13 +45,15 @@ import {
   encodeTableRecord,
 } from './format.js';
 import type { ResolvedOptions } from './options.js';
-import type { EngineStats, RecoveryReport, VerifyProblem } from './types.js';
+import type { CompactOptions, CompactReport, EngineStats, RecoveryReport, VerifyProblem } from './types.js';
 import { SnapshotView } from './views.js';
 import type { TreeSource } from './views.js';
 import type { WriteSet } from './write-set.js';
 
 /** The page file's name inside the database directory. */
 export const DATA_FILE = 'data.photon';
+/** Where `compact()` builds the new page file before renaming it over DATA_FILE. */
+export const COMPACT_FILE = 'data.photon.compact';
 /** The log's subdirectory. */
 export const WAL_DIRECTORY = 'wal';
 /** The table every engine has; it cannot be dropped. */
@@ -83,6 +85,8 @@ export class EngineCore implements TreeSource {
   private readonly creating = new Set<string>();
   private readonly conflicts = new ConflictTracker();
   private readonly openViews = new Set<SnapshotView>();
+  /** Page files replaced by `compact()`, kept open until the views that still read them end. */
+  private retired: { store: PageFile; views: Set<SnapshotView> }[] = [];
   private pending: PendingCommit[] = [];
   private readonly inflight = new Set<Promise<unknown>>();
   private checkpointing: Promise<void> | null = null;
@@ -129,6 +133,8 @@ export class EngineCore implements TreeSource {
     let store: PageFile | undefined;
     let log: WriteAheadLog | undefined;
     try {
+      // A compaction that did not finish its rename left its new file behind: the old one is whole.
+      if (!options.readOnly && dir.exists(COMPACT_FILE)) dir.remove(COMPACT_FILE);
       store = PageFile.open(dir, {
         fileName: DATA_FILE,
         create: !options.readOnly,
@@ -263,6 +269,7 @@ export class EngineCore implements TreeSource {
     const view: SnapshotView = new SnapshotView(snaps, this.appliedSeq, () => {
       this.openViews.delete(view);
       this.pruneConflicts();
+      this.releaseRetired(view);
     });
     this.openViews.add(view);
     return view;
@@ -441,6 +448,103 @@ export class EngineCore implements TreeSource {
     return problems;
   }
 
+  /**
+   * Rewrites every table into a new page file with full, dense pages (bulk load), then replaces
+   * the old file atomically: the file shrinks to what the data needs and its free pages are
+   * returned to the file system. Commits wait while it runs; readers do not (views opened before
+   * keep reading the old file, which stays open until they end).
+   *
+   * Crash safety: the new file is complete and synced under `data.photon.compact` before a rename
+   * (and a directory sync) puts it in place; both files hold the same checkpoint, so a crash at
+   * any point leaves a valid database. A left-over `.compact` file is removed at open.
+   */
+  compact(options: CompactOptions = {}): Promise<CompactReport> {
+    if (this.options.readOnly) return Promise.reject(new PhotonError('READ_ONLY', `the database at ${this.path} was opened read-only`));
+    if (this.failure) return Promise.reject(this.failure);
+    const run = async (): Promise<CompactReport> => {
+      while (this.checkpointing) await this.checkpointing.catch(() => {});
+      const result = this.compactNow(options);
+      this.checkpointing = result.then(
+        () => undefined,
+        () => undefined,
+      );
+      try {
+        return await result;
+      } finally {
+        this.checkpointing = null;
+      }
+    };
+    return run();
+  }
+
+  private async compactNow(options: CompactOptions): Promise<CompactReport> {
+    const { signal, onProgress } = options;
+    const lsn = this.appliedLsn;
+    // Everything applied goes into the old file first, so the new one can carry its checkpoint.
+    for (const tree of this.trees.values()) tree.flush();
+    await this.store.checkpoint(lsn);
+    const before = this.store.stats();
+    const tmp = COMPACT_FILE;
+    if (this.dir.exists(tmp)) this.dir.remove(tmp);
+    const next = PageFile.open(this.dir, {
+      fileName: tmp,
+      create: true,
+      pageSizeBytes: before.pageSizeBytes,
+      compression: before.compression,
+      cacheSizeBytes: this.options.cacheSizeBytes,
+    });
+    const rebuilt = new Map<string, BTree>();
+    try {
+      let copied = 0;
+      for (const [name, tree] of this.trees) {
+        if (signal?.aborted) throw new PhotonError('ABORTED', `compact was aborted after ${copied} entries; the database is unchanged`);
+        const fresh = BTree.open(next, TREE_PREFIX + name, this.treeOptions());
+        fresh.load(tree.range());
+        fresh.flush();
+        rebuilt.set(name, fresh);
+        copied += fresh.stats().entries;
+        onProgress?.({ phase: 'copy', table: name, entries: copied });
+      }
+      await next.checkpoint(lsn);
+      failpoint('engine-compact-before-rename');
+      this.dir.rename(tmp, DATA_FILE);
+      await this.dir.sync();
+    } catch (e) {
+      await next.close().catch(() => {});
+      try {
+        if (this.dir.exists(tmp)) this.dir.remove(tmp);
+      } catch {
+        // a crash-like failure: the next open removes it
+      }
+      if (isPhotonError(e) && e.code === 'ABORTED') throw e;
+      throw this.fail(e);
+    }
+    const old = this.store;
+    this.store = next;
+    for (const [name, tree] of rebuilt) this.trees.set(name, tree);
+    if (this.openViews.size === 0) await old.close().catch(() => {});
+    else this.retired.push({ store: old, views: new Set(this.openViews) });
+    const after = next.stats();
+    onProgress?.({ phase: 'done', table: '', entries: [...rebuilt.values()].reduce((n, t) => n + t.stats().entries, 0) });
+    return {
+      pagesBefore: before.pageCount,
+      pagesAfter: after.pageCount,
+      bytesBefore: before.pageCount * before.pageSizeBytes,
+      bytesAfter: after.pageCount * after.pageSizeBytes,
+    };
+  }
+
+  /** Closes replaced page files that no open view reads any more. */
+  private releaseRetired(view: SnapshotView): void {
+    if (this.retired.length === 0) return;
+    this.retired = this.retired.filter((r) => {
+      r.views.delete(view);
+      if (r.views.size > 0) return true;
+      void r.store.close().catch(() => {});
+      return false;
+    });
+  }
+
   /** Writes a consistent copy of the database to `targetPath` (a new directory). */
   async backup(targetPath: string): Promise<void> {
     this.checkReadable();
@@ -549,6 +653,8 @@ export class EngineCore implements TreeSource {
         await this.log.close().catch(() => {});
       }
       await this.store.close().catch((e: unknown) => (error ??= e));
+      for (const r of this.retired) await r.store.close().catch(() => {});
+      this.retired = [];
       this.lock?.release();
       this.state = 'closed';
       if (error !== undefined) throw error;

@@ -15,6 +15,8 @@ import type { ByteRange } from './range.js';
 import type {
   BatchOperation,
   CommitOptions,
+  CompactOptions,
+  CompactReport,
   EngineIterator,
   EngineStats,
   EntryIterable,
@@ -488,6 +490,21 @@ export class PhotonDB<K = Uint8Array, V = Uint8Array> extends Table<K, V> implem
     this.core.checkWritable();
     await this.core.waitForCommits();
     await this.core.checkpoint();
+  }
+
+  /**
+   * Rewrites the database into a new, dense page file and swaps it in atomically, returning free
+   * space to the file system. Commits wait while it runs; open snapshots, scans and iterators keep
+   * reading the old file until they end. `signal` aborts it before the swap (`ABORTED`, nothing
+   * changed); `onProgress` hears each table copied.
+   */
+  async compact(options: CompactOptions = {}): Promise<CompactReport> {
+    this.core.checkWritable();
+    if (typeof options !== 'object' || options === null) throw new PhotonError('INVALID_ARGUMENT', 'compact options must be an object');
+    if (options.signal !== undefined && !(options.signal instanceof AbortSignal)) throw new PhotonError('INVALID_ARGUMENT', 'compact option signal must be an AbortSignal');
+    if (options.onProgress !== undefined && typeof options.onProgress !== 'function') throw new PhotonError('INVALID_ARGUMENT', 'compact option onProgress must be a function');
+    await this.core.waitForCommits();
+    return this.core.compact(options);
   }
 
   /** Every integrity problem found in the trees and the page file (empty when sound). */

@@ -123,3 +123,27 @@ export interface VerifyProblem {
   readonly where: string;
   readonly message: string;
 }
+
+/** Progress of `compact()`: tables copied so far. */
+export interface CompactProgress {
+  readonly phase: 'copy' | 'done';
+  /** The table just copied ('' when done). */
+  readonly table: string;
+  /** Entries copied so far. */
+  readonly entries: number;
+}
+
+/** Options of `compact()`. */
+export interface CompactOptions {
+  /** Aborting before the swap leaves the database unchanged (`ABORTED`). */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: CompactProgress) => void;
+}
+
+/** What `compact()` did. */
+export interface CompactReport {
+  readonly pagesBefore: number;
+  readonly pagesAfter: number;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+}
