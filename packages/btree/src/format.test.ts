@@ -2,10 +2,12 @@ import { describe, it, expect } from '@jest/globals';
 import { expectCode } from '@photondb/contracts/testing';
 import {
   decodeDescriptor,
+  decodeHeldList,
   decodeNode,
   decodeOverflowPage,
   decodeRedo,
   encodeDescriptor,
+  encodeHeldList,
   encodeNode,
   encodeOverflowPage,
   encodeRedo,
@@ -70,19 +72,35 @@ describe('overflow page format v1', () => {
   });
 });
 
-describe('catalog descriptor format v1', () => {
+describe('catalog descriptor format v2', () => {
   it('golden descriptor', () => {
     const bytes = encodeDescriptor({ rootPageId: 300, height: 3, entries: 1000 });
-    expect(hex(bytes)).toBe('50425431' + '01' + 'ac02' + '03' + 'e807');
+    expect(hex(bytes)).toBe('50425431' + '02' + 'ac02' + '03' + 'e807' + '00' + '00');
     expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000 });
   });
 
-  it('refuses a bad magic, an unknown version and trailing bytes with CORRUPTION', async () => {
+  it('golden descriptor with a held list', () => {
+    const bytes = encodeDescriptor({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } });
+    expect(hex(bytes)).toBe('50425431' + '02' + '07' + '01' + '02' + '00' + '05' + 'c801');
+    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } });
+    expect(hex(encodeHeldList([3, 300]))).toBe('02' + '03' + 'ac02');
+    expect(decodeHeldList(encodeHeldList([3, 300]), 't')).toEqual([3, 300]);
+  });
+
+  it('still reads a version 1 descriptor (no flags, no held list)', () => {
+    const v1 = Uint8Array.from(Buffer.from('50425431' + '01' + 'ac02' + '03' + 'e807', 'hex'));
+    expect(decodeDescriptor(v1, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000 });
+  });
+
+  it('refuses a bad magic, an unknown version, flags, trailing bytes and bad held lists with CORRUPTION', async () => {
     const good = encodeDescriptor({ rootPageId: 2, height: 1, entries: 0 });
     await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(0, ...good.subarray(1)), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 2, ...good.subarray(5)), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 3, ...good.subarray(5)), 't'));
     await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 8), 1, 0), 't'));
     await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 5), 2, 0, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeHeldList(Uint8Array.of(200, 1, 2), 't'));
+    await expectCode('CORRUPTION', () => decodeHeldList(Uint8Array.of(1, 2, 3), 't'));
   });
 });
 

@@ -36,14 +36,24 @@
  *        8     4  nextHi     high bits of the same
  *       12     n  data       this page's part of the value (payload length - 12 bytes)
  *
- * Catalog descriptor, format v1: the value of the tree's catalog entry in the page store.
+ * Catalog descriptor, format v2: the value of the tree's catalog entry in the page store.
  *
  *   OFFSET  SIZE  FIELD      MEANING
  *        0     4  magic      "PBT1" (50 42 54 31)
- *        4     1  version    1; any other version is refused with CORRUPTION naming both
+ *        4     1  version    2 (version 1, written by 0.0.x, is read as v2 with no held list and
+ *                            no flags: it ends after `entries`); any other is CORRUPTION
  *        5     v  root       varint page id of the root node
  *        .     v  height     varint: levels, 1 for a lone leaf root
  *        .     v  entries    varint: number of key/value pairs
+ *        .     1  flags      zero (reserved)
+ *        .     v  heldBytes  varint: length of the held list; 0 = none
+ *        .     v  heldFirst  varint, only when heldBytes > 0: first page of the overflow chain
+ *                            (format above) holding the held list
+ *
+ * Held list: varint count, then count varint page ids: pages the tree no longer uses that were
+ * not yet freed because a snapshot could still read them when the descriptor was written. No
+ * snapshot survives a restart, so `BTree.open` frees them (and the list's own chain) at its first
+ * flush, in the same checkpoint as the descriptor that no longer lists them.
  *
  * Logical redo payload, format v1 (stored by the engine in its log; idempotent on replay):
  *
@@ -75,8 +85,9 @@ export const MAX_LEVEL = 60;
 export const OVERFLOW_HEADER_BYTES = 12;
 /** Catalog descriptor magic, "PBT1". */
 export const DESCRIPTOR_MAGIC = Uint8Array.of(0x50, 0x42, 0x54, 0x31);
-/** Catalog descriptor format version. */
-export const DESCRIPTOR_VERSION = 1;
+/** Catalog descriptor format version written. */
+export const DESCRIPTOR_VERSION = 2;
+
 /** Redo payload format version. */
 export const REDO_VERSION = 1;
 const REDO_PUT = 1;
@@ -244,9 +255,11 @@ export interface Descriptor {
   readonly rootPageId: number;
   readonly height: number;
   readonly entries: number;
+  /** The overflow chain of the held list, when there is one. */
+  readonly held?: { readonly firstPageId: number; readonly lengthBytes: number };
 }
 
-/** Encodes a catalog descriptor. */
+/** Encodes a catalog descriptor (format v2). */
 export function encodeDescriptor(d: Descriptor): Uint8Array {
   const w = new ByteWriter(32);
   w.bytes(DESCRIPTOR_MAGIC);
@@ -254,23 +267,52 @@ export function encodeDescriptor(d: Descriptor): Uint8Array {
   w.varint(d.rootPageId);
   w.varint(d.height);
   w.varint(d.entries);
+  w.u8(0);
+  w.varint(d.held?.lengthBytes ?? 0);
+  if (d.held !== undefined && d.held.lengthBytes > 0) w.varint(d.held.firstPageId);
   return w.finish();
 }
 
-/** Decodes a catalog descriptor; throws CORRUPTION naming the entry. */
+/** Decodes a catalog descriptor (v1 or v2); throws CORRUPTION naming the entry. */
 export function decodeDescriptor(bytes: Uint8Array, name: string): Descriptor {
   const fail = (what: string): never => corrupt(`catalog entry "${name}" is not a B-tree descriptor: ${what}`);
   const r = new ByteReader(bytes, (what) => fail(what));
   const magic = r.view(4, 'magic');
   if (compareKeys(magic, DESCRIPTOR_MAGIC) !== 0) fail('bad magic');
   const version = r.u8('version');
-  if (version !== DESCRIPTOR_VERSION) fail(`version ${version}; this build reads version ${DESCRIPTOR_VERSION}`);
+  if (version !== 1 && version !== DESCRIPTOR_VERSION) fail(`version ${version}; this build reads versions 1 and ${DESCRIPTOR_VERSION}`);
   const rootPageId = r.varint('root');
   const height = r.varint('height');
   const entries = r.varint('entries');
   if (height < 1 || height > MAX_LEVEL + 1) fail(`height ${height}`);
+  let held: Descriptor['held'];
+  if (version >= 2) {
+    const flags = r.u8('flags');
+    if (flags !== 0) fail(`unknown flags ${flags}`);
+    const lengthBytes = r.varint('held list length');
+    if (lengthBytes > 0) held = { firstPageId: r.varint('held list page'), lengthBytes };
+  }
   if (r.remaining !== 0) fail(`${r.remaining} trailing bytes`);
-  return { rootPageId, height, entries };
+  return { rootPageId, height, entries, ...(held !== undefined ? { held } : {}) };
+}
+
+/** Encodes a held list: varint count, then the page ids as varints. */
+export function encodeHeldList(pageIds: readonly number[]): Uint8Array {
+  const w = new ByteWriter(8 + pageIds.length * 4);
+  w.varint(pageIds.length);
+  for (const id of pageIds) w.varint(id);
+  return w.finish();
+}
+
+/** Decodes a held list; throws CORRUPTION naming the tree. */
+export function decodeHeldList(bytes: Uint8Array, name: string): number[] {
+  const r = new ByteReader(bytes, (what) => corrupt(`tree "${name}": its held-page list is malformed: ${what}`));
+  const count = r.varint('count');
+  if (count > bytes.length) corrupt(`tree "${name}": its held-page list claims ${count} pages in ${bytes.length} bytes`);
+  const ids: number[] = [];
+  for (let i = 0; i < count; i++) ids.push(r.varint('page id'));
+  if (r.remaining !== 0) corrupt(`tree "${name}": its held-page list has ${r.remaining} trailing bytes`);
+  return ids;
 }
 
 /**

@@ -25,7 +25,7 @@ import { buildTree } from './bulk-load.js';
 import { compareKeys as compareBytes } from './compare.js';
 import { TreeCursor, countRange, iterateRange } from './cursor.js';
 import type { Cursor, RangeOptions } from './cursor.js';
-import { decodeDescriptor, encodeDescriptor } from './format.js';
+import { decodeDescriptor, decodeHeldList, encodeDescriptor, encodeHeldList } from './format.js';
 import type { BatchOp } from './format.js';
 import { checkBound, checkKey, checkValue, makeLayout, parseRange } from './limits.js';
 import type { TreeOptions } from './limits.js';
@@ -57,6 +57,8 @@ export class BTree implements Writer, SnapshotHost {
   /** True when a write happened at the current epoch (iterators then need a new epoch). */
   private writtenThisEpoch = false;
   private retired: Retired[] = [];
+  /** The chain holding the held list of the descriptor last written (freed when replaced). */
+  private heldList: OverflowRef | null = null;
   private readonly snapshots = new Set<Snapshot>();
   private dropped = false;
 
@@ -84,6 +86,12 @@ export class BTree implements Writer, SnapshotHost {
     const bytes = store.getCatalog(name);
     if (bytes !== undefined) {
       const d = decodeDescriptor(bytes, name);
+      if (d.held !== undefined) {
+        // Pages held for snapshots of an earlier run: no snapshot survived, free them at the next flush.
+        const ref = new OverflowRef(d.held.firstPageId, d.held.lengthBytes);
+        for (const pageId of decodeHeldList(tree.pager.readValue(ref), name)) tree.retired.push({ pageId, epoch: 0 });
+        tree.heldList = ref;
+      }
       tree.root = d.rootPageId;
       tree.height = d.height;
       tree.entries = d.entries;
@@ -359,7 +367,22 @@ export class BTree implements Writer, SnapshotHost {
     const rootPageId = this.pager.writeDirty(this.root);
     this.root = rootPageId;
     this.freeRetired();
-    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height: this.height, entries: this.entries }));
+    const held = this.writeHeldList();
+    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height: this.height, entries: this.entries, ...(held ? { held } : {}) }));
+  }
+
+  /**
+   * Replaces the durable held list: frees the chain of the previous one (only the descriptor being
+   * replaced referenced it) and writes the pages still held, if any, to a new chain.
+   */
+  private writeHeldList(): OverflowRef | undefined {
+    if (this.heldList !== null) {
+      for (const pageId of this.pager.chainPageIds(this.heldList)) this.pager.free(pageId);
+      this.heldList = null;
+    }
+    if (this.retired.length === 0) return undefined;
+    this.heldList = this.pager.writeOverflow(encodeHeldList(this.retired.map((r) => r.pageId)));
+    return this.heldList;
   }
 
   private freeRetired(): void {
@@ -383,6 +406,11 @@ export class BTree implements Writer, SnapshotHost {
     this.dropped = true;
     this.root = emptyLeaf(this.epochValue);
     this.store.setCatalog(this.name, undefined);
+    if (this.heldList !== null) {
+      // Its pages are on the retired list already; only the list's own chain goes now.
+      for (const pageId of this.pager.chainPageIds(this.heldList)) this.pager.free(pageId);
+      this.heldList = null;
+    }
     this.freeRetired();
   }
 

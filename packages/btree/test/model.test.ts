@@ -305,7 +305,7 @@ function runModel(pageSizeBytes: number, runs: number): Promise<void> {
       await real.store.checkpoint(lsn(real.nextLsn++));
       const s = real.tree.stats();
       const st = real.store.stats();
-      if (!real.crashed) expect(st.pageCount - 2 - st.freePageCount).toBe(s.leafNodes + s.branchNodes + s.overflowPages);
+      expect(st.pageCount - 2 - st.freePageCount).toBe(s.leafNodes + s.branchNodes + s.overflowPages);
     }),
     { numRuns: runs },
   );
