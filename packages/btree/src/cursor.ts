@@ -8,7 +8,7 @@
  */
 import { PhotonError } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
-import { childIndex, lowerBound } from './node.js';
+import { childIndexIn, lowerBoundIn } from './node.js';
 import type { BranchNode, Child, LeafNode, LeafValue, TreeNode } from './node.js';
 
 /** Reads nodes and values for a cursor. */
@@ -112,7 +112,7 @@ export class TreeCursor implements Cursor {
   /** First entry >= key. */
   seekGe(key: Uint8Array): boolean {
     this.descendTo(key);
-    this.pos = lowerBound((this.leaf as LeafNode).keys, key, compareKeys);
+    this.pos = lowerBoundIn(this.leaf as LeafNode, key);
     return this.settleForward();
   }
 
@@ -155,7 +155,7 @@ export class TreeCursor implements Cursor {
     this.reset();
     let node = this.source.resolve(this.root);
     while (node.kind === 'branch') {
-      const i = childIndex(node.keys, key, compareKeys);
+      const i = childIndexIn(node, key);
       this.branches.push(node);
       this.slots.push(i);
       node = this.source.resolve(node.children[i]);

@@ -180,14 +180,24 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
   const p = r.varint('prefix length');
   const prefix = r.view(p, 'prefix');
   const keys: Uint8Array[] = new Array(count);
+  // Keys with the prefix put back are views of one arena per node: one allocation, not one per
+  // key (a fresh small ArrayBuffer costs about a microsecond). The arena is sized for the worst
+  // case, the whole payload after the prefix, per key.
+  let arena: Uint8Array | undefined;
+  let arenaAt = 0;
   const readKey = (i: number): Uint8Array => {
     const s = r.varint('key length');
     const suffix = r.view(s, 'key');
     let key = suffix;
     if (p > 0) {
-      key = new Uint8Array(p + s);
+      if (arena === undefined || arenaAt + p + s > arena.length) {
+        arena = new Uint8Array(Math.max(p + s, p * (count - i) + r.remaining));
+        arenaAt = 0;
+      }
+      key = arena.subarray(arenaAt, arenaAt + p + s);
       key.set(prefix);
       key.set(suffix, p);
+      arenaAt += p + s;
     }
     if (i > 0 && compareKeys(keys[i - 1], key) >= 0) fail(`key ${i} is not above key ${i - 1}`, r.pos);
     return key;
@@ -210,6 +220,7 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
     node = makeBranch(level, keys, children, 0, pageId);
   }
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the last entry`, r.pos);
+  node.prefixLen = count > 0 ? p : 0;
   if (node.sizeBytes > layout.capacityBytes) fail(`node of ${node.sizeBytes} logical bytes exceeds ${layout.capacityBytes}`, 0);
   return node;
 }

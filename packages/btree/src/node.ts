@@ -35,6 +35,11 @@ interface NodeBase {
   epoch: number;
   /** The page holding this exact node, or null while dirty. A node with a page is immutable. */
   pageId: number | null;
+  /**
+   * Bytes every key of this node starts with (from the page's prefix compression), so searches
+   * compare only what follows; 0 when unknown (dirty nodes and their copies).
+   */
+  prefixLen: number;
 }
 
 /** A leaf: `values[i]` belongs to `keys[i]`. */
@@ -102,27 +107,27 @@ export function branchEntryBytes(keyBytes: number): number {
 
 /** A new empty leaf at `epoch`. */
 export function emptyLeaf(epoch: number): LeafNode {
-  return { kind: 'leaf', level: 0, keys: [], values: [], sizeBytes: NODE_BASE_BYTES, epoch, pageId: null };
+  return { kind: 'leaf', level: 0, keys: [], values: [], sizeBytes: NODE_BASE_BYTES, epoch, pageId: null, prefixLen: 0 };
 }
 
 /** Builds a leaf and computes its size. */
 export function makeLeaf(layout: Layout, keys: Uint8Array[], values: LeafValue[], epoch: number, pageId: number | null): LeafNode {
   let size = NODE_BASE_BYTES;
   for (let i = 0; i < keys.length; i++) size += leafEntryBytes(layout, keys[i].length, valueLength(values[i]));
-  return { kind: 'leaf', level: 0, keys, values, sizeBytes: size, epoch, pageId };
+  return { kind: 'leaf', level: 0, keys, values, sizeBytes: size, epoch, pageId, prefixLen: 0 };
 }
 
 /** Builds a branch and computes its size. */
 export function makeBranch(level: number, keys: Uint8Array[], children: Child[], epoch: number, pageId: number | null): BranchNode {
   let size = NODE_BASE_BYTES + FIRST_CHILD_BYTES;
   for (const k of keys) size += branchEntryBytes(k.length);
-  return { kind: 'branch', level, keys, children, sizeBytes: size, epoch, pageId };
+  return { kind: 'branch', level, keys, children, sizeBytes: size, epoch, pageId, prefixLen: 0 };
 }
 
 /** A dirty copy of `node` at `epoch` (arrays copied, keys and values shared: they are immutable). */
 export function copyNode(node: TreeNode, epoch: number): TreeNode {
   if (node.kind === 'leaf') {
-    return { kind: 'leaf', level: 0, keys: node.keys.slice(), values: node.values.slice(), sizeBytes: node.sizeBytes, epoch, pageId: null };
+    return { kind: 'leaf', level: 0, keys: node.keys.slice(), values: node.values.slice(), sizeBytes: node.sizeBytes, epoch, pageId: null, prefixLen: 0 };
   }
   return {
     kind: 'branch',
@@ -132,7 +137,71 @@ export function copyNode(node: TreeNode, epoch: number): TreeNode {
     sizeBytes: node.sizeBytes,
     epoch,
     pageId: null,
+    prefixLen: 0,
   };
+}
+
+/**
+ * Where `key` stands against the prefix shared by every key of `node`: negative if it sorts
+ * before all of them, positive if after all of them, 0 if it starts with the prefix (then only
+ * the bytes after it need comparing).
+ */
+function againstPrefix(node: TreeNode, key: Uint8Array): number {
+  const p = node.prefixLen;
+  if (p === 0 || node.keys.length === 0) return 0;
+  const first = node.keys[0];
+  const n = key.length < p ? key.length : p;
+  for (let i = 0; i < n; i++) {
+    const d = key[i] - first[i];
+    if (d !== 0) return d;
+  }
+  return key.length < p ? -1 : 0;
+}
+
+/** Compares `a` and `b` from byte `from` on, knowing both have the same first `from` bytes. */
+function compareFrom(a: Uint8Array, b: Uint8Array, from: number): number {
+  const la = a.length;
+  const lb = b.length;
+  const n = la < lb ? la : lb;
+  for (let i = from; i < n; i++) {
+    const d = a[i] - b[i];
+    if (d !== 0) return d;
+  }
+  return la - lb;
+}
+
+/** `lowerBound` over a node's keys, skipping the node's shared prefix. */
+export function lowerBoundIn(node: TreeNode, key: Uint8Array): number {
+  const keys = node.keys;
+  const c = againstPrefix(node, key);
+  if (c < 0) return 0;
+  if (c > 0) return keys.length;
+  const from = node.prefixLen;
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareFrom(keys[mid], key, from) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** `childIndex` over a branch's separators, skipping the node's shared prefix. */
+export function childIndexIn(node: TreeNode, key: Uint8Array): number {
+  const keys = node.keys;
+  const c = againstPrefix(node, key);
+  if (c < 0) return 0;
+  if (c > 0) return keys.length;
+  const from = node.prefixLen;
+  let lo = 0;
+  let hi = keys.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (compareFrom(keys[mid], key, from) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Index of the first key >= `key` in sorted `keys` (keys.length if none). */

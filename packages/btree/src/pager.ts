@@ -31,14 +31,13 @@ export interface PagerStats {
 export class Pager {
   readonly store: PageStore;
   readonly layout: Layout;
-  private readonly cache = new Map<number, TreeNode>();
-  private readonly cacheLimit: number;
+  private readonly cache: ClockCache;
   readonly counters: PagerStats = { cacheHits: 0, cacheMisses: 0, cacheEvictions: 0 };
 
   constructor(store: PageStore, layout: Layout, cacheNodes: number) {
     this.store = store;
     this.layout = layout;
-    this.cacheLimit = cacheNodes;
+    this.cache = new ClockCache(cacheNodes);
   }
 
   /** Decoded nodes held by the cache. */
@@ -53,13 +52,9 @@ export class Pager {
 
   /** The clean node stored at `pageId`. */
   load(pageId: number): TreeNode {
-    const cache = this.cache;
-    const hit = cache.get(pageId);
+    const hit = this.cache.get(pageId);
     if (hit !== undefined) {
       this.counters.cacheHits++;
-      // Move to the newest end (Map keeps insertion order): LRU without a linked list.
-      cache.delete(pageId);
-      cache.set(pageId, hit);
       return hit;
     }
     this.counters.cacheMisses++;
@@ -86,12 +81,7 @@ export class Pager {
   }
 
   private remember(node: TreeNode, pageId: number): void {
-    this.cache.set(pageId, node);
-    if (this.cache.size > this.cacheLimit) {
-      const oldest = this.cache.keys().next().value as number;
-      this.cache.delete(oldest);
-      this.counters.cacheEvictions++;
-    }
+    if (this.cache.set(pageId, node)) this.counters.cacheEvictions++;
   }
 
   /** A leaf value's bytes (reading its overflow chain if needed). Do not modify the result. */
@@ -185,5 +175,74 @@ export class Pager {
   free(pageId: number): void {
     this.cache.delete(pageId);
     this.store.free(pageId as PageId);
+  }
+}
+
+/**
+ * A CLOCK (second-chance) cache of decoded nodes by page id. A hit sets the slot's reference bit
+ * and nothing else (no reordering, no allocation), so hot lookups stay cheap; an insert sweeps the
+ * hand past referenced slots, clearing their bits, and replaces the first unreferenced one.
+ */
+class ClockCache {
+  private readonly index = new Map<number, number>();
+  private readonly ids: number[] = [];
+  private readonly nodes: (TreeNode | undefined)[] = [];
+  private readonly referenced: Uint8Array;
+  private readonly capacity: number;
+  private hand = 0;
+
+  constructor(capacity: number) {
+    this.capacity = Math.max(1, capacity);
+    this.referenced = new Uint8Array(Math.min(this.capacity, 1 << 20));
+  }
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get(pageId: number): TreeNode | undefined {
+    const slot = this.index.get(pageId);
+    if (slot === undefined) return undefined;
+    if (slot < this.referenced.length) this.referenced[slot] = 1;
+    return this.nodes[slot];
+  }
+
+  /** Caches `node`; returns true when another node was evicted to make room. */
+  set(pageId: number, node: TreeNode): boolean {
+    const existing = this.index.get(pageId);
+    if (existing !== undefined) {
+      this.nodes[existing] = node;
+      return false;
+    }
+    if (this.ids.length < this.capacity) {
+      this.index.set(pageId, this.ids.length);
+      this.ids.push(pageId);
+      this.nodes.push(node);
+      return false;
+    }
+    const n = this.ids.length;
+    for (;;) {
+      const slot = this.hand;
+      this.hand = (this.hand + 1) % n;
+      if (slot < this.referenced.length && this.referenced[slot] === 1 && this.nodes[slot] !== undefined) {
+        this.referenced[slot] = 0;
+        continue;
+      }
+      const evicted = this.nodes[slot] !== undefined;
+      if (evicted) this.index.delete(this.ids[slot]);
+      this.ids[slot] = pageId;
+      this.nodes[slot] = node;
+      if (slot < this.referenced.length) this.referenced[slot] = 0;
+      this.index.set(pageId, slot);
+      return evicted;
+    }
+  }
+
+  delete(pageId: number): void {
+    const slot = this.index.get(pageId);
+    if (slot === undefined) return;
+    this.index.delete(pageId);
+    this.nodes[slot] = undefined;
+    this.ids[slot] = -1;
   }
 }
