@@ -92,7 +92,11 @@ export function toJson(value: unknown, indent?: number): string {
   return JSON.stringify(value, jsonReplacer, indent);
 }
 
-function jsonReplacer(this: unknown, _key: string, value: unknown): unknown {
+function jsonReplacer(this: unknown, key: string, value: unknown): unknown {
+  // JSON.stringify hands a Buffer over already turned into { type, data } by its toJSON; the
+  // holder still has the original.
+  const original = (this as Record<string, unknown> | null)?.[key];
+  if (original instanceof Uint8Array) return { $hex: toHex(original) };
   if (value instanceof Uint8Array) return { $hex: toHex(value) };
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
   if (value instanceof Map) return Object.fromEntries(value);

@@ -194,10 +194,14 @@ describe('dump and load', () => {
 });
 
 describe('compact, wal and bench', () => {
-  it('says compaction is not supported and exits 3 rather than pretending', async () => {
+  it('compacts the page file and reports the sizes before and after, keeping every entry', async () => {
+    const before = await cli(['stat', db, '--json']);
     const r = await cli(['compact', db]);
-    expect(r.code).toBe(EXIT.UNSUPPORTED);
-    expect(r.err).toMatch(/no compact\(\); nothing was changed/);
+    expect(r.code).toBe(EXIT.OK);
+    expect(r.out).toMatch(/^compacted: .+ -> .+ \([\d,]+ -> [\d,]+ pages\)\n$/);
+    const after = await cli(['stat', db, '--json']);
+    expect(JSON.parse(after.out).entries).toBe(JSON.parse(before.out).entries);
+    expect((await cli(['check', db])).code).toBe(EXIT.OK);
   });
 
   it('lists the log as JSON', async () => {

@@ -67,7 +67,7 @@
  *
  * Valid iff the operations end exactly at the payload's end. Pinned by format.test.ts.
  */
-import { PhotonError } from '@photondb/contracts';
+import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
 import { ByteReader, ByteWriter } from './internal/bytes.js';
 import { OverflowRef, makeBranch, makeLeaf } from './node.js';
@@ -169,7 +169,7 @@ function writeValue(w: ByteWriter, v: LeafValue): void {
  */
 export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout): TreeNode {
   const fail = (what: string, offset: number): never => corrupt(`B-tree page ${pageId}: ${what} (offset ${offset})`, pageId);
-  const buf = payload.slice();
+  const buf = copyBytes(payload);
   const r = new ByteReader(buf, fail);
   const kind = r.u8('kind');
   const level = r.u8('level');
@@ -358,8 +358,8 @@ export function decodeRedo(payload: Uint8Array): BatchOp[] {
   const ops: BatchOp[] = [];
   for (let i = 0; i < count; i++) {
     const type = r.u8('type');
-    const key = r.view(r.varint('key length'), 'key').slice();
-    if (type === REDO_PUT) ops.push({ type: 'put', key, value: r.view(r.varint('value length'), 'value').slice() });
+    const key = copyBytes(r.view(r.varint('key length'), 'key'));
+    if (type === REDO_PUT) ops.push({ type: 'put', key, value: copyBytes(r.view(r.varint('value length'), 'value')) });
     else if (type === REDO_DELETE) ops.push({ type: 'delete', key });
     else fail(`unknown operation type ${type}`, r.pos - 1);
   }

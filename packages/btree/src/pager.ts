@@ -14,7 +14,7 @@
  *     stale node.
  * The pager does not decide when a page may be freed: that is the tree's retire list (tree.ts).
  */
-import { PhotonError } from '@photondb/contracts';
+import { PhotonError, copyBytes } from '@photondb/contracts';
 import type { PageId, PageStore } from '@photondb/contracts';
 import { OVERFLOW_HEADER_BYTES, decodeNode, decodeOverflowPage, encodeNode, encodeOverflowPage } from './format.js';
 import { OverflowRef, isOverflow } from './node.js';
@@ -122,7 +122,7 @@ export class Pager {
       const ref = this.pin(id);
       try {
         const { next, data } = decodeOverflowPage(ref.payload, id);
-        yield { id, data: data.slice() };
+        yield { id, data: copyBytes(data) };
         id = next;
       } finally {
         ref.release();

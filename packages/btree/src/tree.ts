@@ -19,7 +19,7 @@
  *     descriptor (root, height, entries); the caller's checkpoint makes it durable atomically.
  *  3. Public methods validate every argument before changing anything.
  */
-import { PhotonError, describeValue } from '@photondb/contracts';
+import { PhotonError, copyBytes, describeValue } from '@photondb/contracts';
 import type { PageStore } from '@photondb/contracts';
 import { buildTree } from './bulk-load.js';
 import { compareKeys as compareBytes } from './compare.js';
@@ -500,7 +500,7 @@ export function prefixEnd(p: Uint8Array): Uint8Array | undefined {
   let n = p.length;
   while (n > 0 && p[n - 1] === 0xff) n--;
   if (n === 0) return undefined;
-  const end = p.slice(0, n);
+  const end = copyBytes(p, 0, n);
   end[n - 1]++;
   return end;
 }

@@ -132,3 +132,13 @@ export function describeValue(value: unknown): string {
       return 'an object';
   }
 }
+
+/**
+ * A copy of `bytes[start, end)` with its own memory. Use it instead of `bytes.slice()`: on a Node
+ * `Buffer` (a Uint8Array subclass callers often pass), `slice` returns a view that shares memory,
+ * so a "copy" made with it changes when the caller reuses the buffer, and changing it changes the
+ * caller's bytes.
+ */
+export function copyBytes(bytes: Uint8Array, start = 0, end = bytes.length): Uint8Array {
+  return Uint8Array.prototype.slice.call(bytes, start, end);
+}

@@ -107,3 +107,15 @@ describe('checkKeySize', () => {
     await expectCode('TOO_LARGE', () => checkKeySize(encodeKey('xy'), 3));
   });
 });
+
+describe('Buffer inputs', () => {
+  it('decodes numbers from a pooled Buffer view without changing its bytes', () => {
+    const encoded = encodeKey([1.5, -2, 'x', new Uint8Array([7])]);
+    const pool = Buffer.alloc(encoded.length + 5, 0x11);
+    pool.set(encoded, 5);
+    const view = pool.subarray(5);
+    const before = Buffer.from(view);
+    expect(decodeKey(view)).toEqual([1.5, -2, 'x', new Uint8Array([7])]);
+    expect(Buffer.compare(view, before)).toBe(0);
+  });
+});

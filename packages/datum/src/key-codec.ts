@@ -9,7 +9,7 @@
  * Size limits are the caller's (the engine checks its configured maximum key size; range bounds
  * have none); `checkKeySize` is provided for other callers.
  */
-import { PhotonError, formatCount, invariant, isPhotonError } from '@photondb/contracts';
+import { PhotonError, copyBytes, formatCount, invariant, isPhotonError } from '@photondb/contracts';
 import { compareStrings, sortedKeys } from './compare.js';
 import { KEY_END, KEY_ESCAPE, KEY_NUMBER_BYTES, KEY_PAIR, KEY_TAG } from './format.js';
 import { acquireWriter, releaseWriter } from './internal/byte-writer.js';
@@ -206,10 +206,10 @@ class KeyReader {
   readOrderedDouble(): number {
     const p = this.pos;
     if (p + KEY_NUMBER_BYTES > this.buf.length) this.corrupt('truncated number');
-    const b = this.buf.slice(p, p + KEY_NUMBER_BYTES);
+    const b = copyBytes(this.buf, p, p + KEY_NUMBER_BYTES);
     if (b[0] & 0x80) b[0] ^= 0x80;
     else for (let i = 0; i < KEY_NUMBER_BYTES; i++) b[i] ^= 0xff;
-    const v = new DataView(b.buffer).getFloat64(0, false);
+    const v = new DataView(b.buffer, b.byteOffset, KEY_NUMBER_BYTES).getFloat64(0, false);
     if (!Number.isFinite(v) || Object.is(v, -0)) this.corrupt(`number ${String(v)} is never written`, p);
     this.pos = p + KEY_NUMBER_BYTES;
     return v;
@@ -234,7 +234,7 @@ class KeyReader {
       i++;
     }
     this.pos = i + 1;
-    if (escapes === 0) return buf.slice(start, i);
+    if (escapes === 0) return copyBytes(buf, start, i);
     const out = new Uint8Array(i - start - escapes);
     let k = 0;
     for (let j = start; j < i; j++) {
@@ -318,7 +318,7 @@ export function prefixSuccessor(bytes: Uint8Array): Uint8Array | undefined {
   let end = bytes.length;
   while (end > 0 && bytes[end - 1] === 0xff) end--;
   if (end === 0) return undefined;
-  const out = bytes.slice(0, end);
+  const out = copyBytes(bytes, 0, end);
   out[end - 1]++;
   return out;
 }

@@ -9,7 +9,7 @@
  * anything is allocated, nesting is bounded, and objects are built so that a `__proto__` key is
  * an own property, never a prototype change.
  */
-import { PhotonError, formatCount, isPhotonError } from '@photondb/contracts';
+import { PhotonError, copyBytes, formatCount, isPhotonError } from '@photondb/contracts';
 import { VALUE_FIXCOUNT_MAX, VALUE_FIXSTR_MAX, VALUE_FORMAT_VERSION, VALUE_TAG, VALUE_VARINT_MAX_BYTES } from './format.js';
 import { acquireWriter, releaseWriter } from './internal/byte-writer.js';
 import type { ByteWriter } from './internal/byte-writer.js';
@@ -316,7 +316,7 @@ class ValueReader {
         return this.string(this.varint());
       case VALUE_TAG.binary: {
         const len = this.length(this.varint(), 1, 'binary length');
-        const out = this.buf.slice(this.pos, this.pos + len);
+        const out = copyBytes(this.buf, this.pos, this.pos + len);
         this.pos += len;
         return out;
       }

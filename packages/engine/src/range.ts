@@ -2,6 +2,7 @@
  * Byte ranges: the normalized form of `{ gt, gte, lt, lte, prefix }` after key encoding, and the
  * membership test the write set and the conflict checker share with the B-tree's own bounds.
  */
+import { copyBytes } from '@photondb/contracts';
 import { compareKeys } from '@photondb/btree';
 
 /** Bounds over encoded keys. `lower`/`upper` undefined means unbounded. */
@@ -20,7 +21,7 @@ export function prefixEnd(prefix: Uint8Array): Uint8Array | undefined {
   let end = prefix.length;
   while (end > 0 && prefix[end - 1] === 0xff) end--;
   if (end === 0) return undefined;
-  const out = prefix.slice(0, end);
+  const out = copyBytes(prefix, 0, end);
   out[end - 1]++;
   return out;
 }

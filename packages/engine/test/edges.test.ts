@@ -178,3 +178,15 @@ describe('ownership of bytes', () => {
     await db.close();
   });
 });
+
+describe('Buffer inputs', () => {
+  it('never changes the caller\'s prefix Buffer when turning it into a range', async () => {
+    const db = await open('/db', { fileSystem: new MemoryFileSystem() });
+    await db.batch(['ab', 'ac', 'b'].map((k) => ({ type: 'put' as const, key: Buffer.from(k), value: Buffer.from(k) })));
+    const pool = Buffer.from('xxab'); // a view into a larger buffer, like pooled Buffers are
+    const prefix = pool.subarray(2, 3); // "a"
+    expect([...db.scan({ prefix })].map(([k]) => Buffer.from(k).toString())).toEqual(['ab', 'ac']);
+    expect(pool.toString()).toBe('xxab');
+    await db.close();
+  });
+});

@@ -19,7 +19,7 @@
  * Not done here: double frees of a sealed cell are detected only within one session (no per-cell
  * bits are persisted), and free space in sealed pages is never reused before the page is empty.
  */
-import { PhotonError, formatCount, hasErrorCode, unsafePageId } from '@photondb/contracts';
+import { PhotonError, copyBytes, formatCount, hasErrorCode, unsafePageId } from '@photondb/contracts';
 import type { PageId, PageStore } from '@photondb/contracts';
 import {
   BLOB_DIRECTORY_ENTRY_BYTES,
@@ -148,11 +148,11 @@ export class BlobStore {
     this.checkRefShape(ref);
     if (ref.slot === OVERFLOW_SLOT) return this.readOverflow(ref, undefined);
     const fill = this.fills.get(ref.pageId);
-    if (fill !== undefined) return this.cellOf(fill.page, ref).slice();
+    if (fill !== undefined) return copyBytes(this.cellOf(fill.page, ref));
     if (!this.directory.has(ref.pageId)) throw badRef(ref, 'does not name a packed page of this blob store');
     const pin = this.store.pin(ref.pageId);
     try {
-      return this.cellOf(SlottedPage.read(pin.payload), ref).slice();
+      return copyBytes(this.cellOf(SlottedPage.read(pin.payload), ref));
     } finally {
       pin.release();
     }

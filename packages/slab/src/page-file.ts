@@ -30,7 +30,7 @@
  * `slab:checkpoint-before-data-sync`, `slab:checkpoint-before-meta-write`,
  * `slab:checkpoint-before-meta-sync`.
  */
-import { PhotonError, ZERO_LSN, formatCount, invariant, unsafeLsn, unsafePageId } from '@photondb/contracts';
+import { PhotonError, ZERO_LSN, copyBytes, formatCount, invariant, unsafeLsn, unsafePageId } from '@photondb/contracts';
 import type { Directory, Lsn, PageId, PageRef, PageStore, PageStoreStats, PagedFile } from '@photondb/contracts';
 import {
   DEFAULT_PAGE_SIZE_BYTES,
@@ -360,7 +360,8 @@ export class PageFile implements PageStore {
   /** A copy of a catalog entry's value, or undefined. Throws CLOSED. */
   getCatalog(name: string): Uint8Array | undefined {
     this.checkOpen();
-    return this.catalog.get(name)?.slice();
+    const value = this.catalog.get(name);
+    return value === undefined ? undefined : copyBytes(value);
   }
 
   /**
@@ -376,7 +377,7 @@ export class PageFile implements PageStore {
     if (value !== undefined && !(value instanceof Uint8Array)) throw invalid('catalog value must be a Uint8Array or undefined');
     const next = new Map(this.catalog);
     if (value === undefined) next.delete(name);
-    else next.set(name, value.slice());
+    else next.set(name, copyBytes(value));
     const size = catalogSizeBytes(next);
     if (size > this.catalogCapacityBytes) {
       throw new PhotonError(

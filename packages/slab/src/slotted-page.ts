@@ -6,7 +6,7 @@
  * I/O: build a payload with it, then `PageFile.write()` it to a fresh page; read a pinned page's
  * payload with `SlottedPage.read()` (which checks the layout and never writes).
  */
-import { PhotonError } from '@photondb/contracts';
+import { PhotonError, copyBytes } from '@photondb/contracts';
 import { MAX_SLOTTED_PAYLOAD_BYTES, SLOTTED_HEADER_BYTES, SLOT_BYTES } from './format.js';
 
 const S_COUNT = 0;
@@ -148,7 +148,7 @@ export class SlottedPage {
     const cells: Array<[number, Uint8Array]> = [];
     for (let s = 0; s < this.slotCount; s++) {
       const cell = this.get(s);
-      if (cell !== undefined) cells.push([s, cell.slice()]);
+      if (cell !== undefined) cells.push([s, copyBytes(cell)]);
     }
     this.view.setUint16(S_CELL_START, this.bytes.length, true);
     this.view.setUint16(S_GARBAGE, 0, true);

@@ -22,7 +22,7 @@
  *  - flush: fdatasync of the active segment (`wal:before-datasync`; mutant `wal-skip-datasync`);
  *  - close: flush, a closing marker record, fdatasync (`wal:close`).
  */
-import { PhotonError, RESERVED_RECORD_TYPE_MIN, describeValue, formatCount, isPhotonError, mutantActive, unsafeLsn } from '@photondb/contracts';
+import { PhotonError, RESERVED_RECORD_TYPE_MIN, copyBytes, describeValue, formatCount, isPhotonError, mutantActive, unsafeLsn } from '@photondb/contracts';
 import type { Directory, FileLock, FlushOptions, LogRecord, Lsn, PagedFile, ReadLogOptions, RedoLog, RedoLogStats } from '@photondb/contracts';
 import { failpoint } from '@photondb/io';
 import {
@@ -231,7 +231,7 @@ export class WriteAheadLog implements RedoLog {
     }
     if (this.nextLsn >= Number.MAX_SAFE_INTEGER) throw new PhotonError('TOO_LARGE', 'the log has used every LSN up to 2^53 - 1', { lsn: this.nextLsn });
     const lsn = this.nextLsn++;
-    this.pending.push({ lsn, type, payload: payload.slice() });
+    this.pending.push({ lsn, type, payload: copyBytes(payload) });
     this.counters.appendedRecords++;
     this.counters.appendedBytes += payload.length;
     this.counters.records++;

@@ -335,3 +335,15 @@ async function reopen(log: WriteAheadLog, fs: ReturnType<typeof newFileSystem>):
   await log.close();
   return openLog(fs);
 }
+
+describe('Buffer inputs', () => {
+  it('copies a Buffer payload at append, although Buffer.slice would only make a view', async () => {
+    const log = openLog(newFileSystem());
+    const payload = Buffer.from('original');
+    log.append(1, payload);
+    payload.write('CHANGED!');
+    await log.flush();
+    expect(Buffer.from(readAll(log)[0].payload).toString()).toBe('original');
+    await log.close();
+  });
+});

@@ -5,7 +5,7 @@
  * "Durable" state lives in a `MemoryPageStoreBacking` that survives `close()` and simulated
  * crashes; open a new store on the same backing to "reopen". Only `checkpoint()` changes it.
  */
-import { PhotonError } from '../errors.js';
+import { PhotonError, copyBytes } from '../errors.js';
 import { ZERO_LSN, unsafePageId } from '../ids.js';
 import type { Lsn, PageId } from '../ids.js';
 import type { PageRef, PageStore, PageStoreStats } from '../page-store.js';
@@ -131,12 +131,13 @@ export class MemoryPageStore implements PageStore {
         { pageId: id, limit: this.payloadCapacityBytes, actual: payload.length },
       );
     }
-    this.pages.set(id, payload.slice());
+    this.pages.set(id, copyBytes(payload));
   }
 
   getCatalog(name: string): Uint8Array | undefined {
     this.checkOpen();
-    return this.catalog.get(name)?.slice();
+    const value = this.catalog.get(name);
+    return value === undefined ? undefined : copyBytes(value);
   }
 
   setCatalog(name: string, value: Uint8Array | undefined): void {
@@ -146,7 +147,7 @@ export class MemoryPageStore implements PageStore {
     }
     const next = new Map(this.catalog);
     if (value === undefined) next.delete(name);
-    else next.set(name, value.slice());
+    else next.set(name, copyBytes(value));
     const size = catalogSizeBytes(next);
     if (size > this.catalogCapacityBytes) {
       throw new PhotonError(

@@ -5,7 +5,7 @@
  * records there; a new log opened on the same backing sees only what was flushed with sync
  * (a simulated crash drops the rest), plus the LSN high-water mark.
  */
-import { PhotonError } from '../errors.js';
+import { PhotonError, copyBytes } from '../errors.js';
 import { ZERO_LSN, unsafeLsn } from '../ids.js';
 import type { Lsn } from '../ids.js';
 import { RESERVED_RECORD_TYPE_MIN } from '../redo-log.js';
@@ -67,7 +67,7 @@ export class MemoryRedoLog implements RedoLog {
       );
     }
     this.last = unsafeLsn(this.last + 1);
-    this.records.push({ lsn: this.last, type, payload: payload.slice() });
+    this.records.push({ lsn: this.last, type, payload: copyBytes(payload) });
     return this.last;
   }
 
@@ -85,7 +85,7 @@ export class MemoryRedoLog implements RedoLog {
     this.checkOpen();
     const from = options.fromLsn ?? ZERO_LSN;
     for (const r of this.records) {
-      if (r.lsn >= from) yield { lsn: r.lsn, type: r.type, payload: r.payload.slice() };
+      if (r.lsn >= from) yield { lsn: r.lsn, type: r.type, payload: copyBytes(r.payload) };
     }
   }
 

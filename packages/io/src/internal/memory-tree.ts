@@ -9,7 +9,7 @@
  *
  * Not here: anything about crashes themselves (see crash-image.ts) or real files (node-*.ts).
  */
-import { PhotonError, hasErrorCode } from '@photondb/contracts';
+import { PhotonError, copyBytes, hasErrorCode } from '@photondb/contracts';
 import type { AppendFile, Directory, FileLock, OpenDirectoryOptions, OpenFileOptions, PagedFile } from '@photondb/contracts';
 import {
   checkName,
@@ -50,9 +50,9 @@ export class FileNode {
   dirty = false;
 
   constructor(contents: Uint8Array = new Uint8Array(0)) {
-    this.data = contents.slice();
+    this.data = copyBytes(contents);
     this.size = contents.length;
-    this.durable = contents.slice();
+    this.durable = copyBytes(contents);
   }
 
   /** The current contents (a view; valid until the next write). */
