@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { expectCode } from '@photondb/contracts/testing';
 import { MAXVAL, MAX_DEPTH, MINVAL, checkKeySize, compareBytes, decodeKey, decodeKeyBound, encodeKey, keyRangeForPrefix, prefixSuccessor, time } from './index.js';
 import { fromHex, hex } from '../test/helpers/exact.js';
+import type { Datum } from './index.js';
 
 const inRange = (k: Uint8Array, r: { gte: Uint8Array; lt: Uint8Array }): boolean => compareBytes(k, r.gte) >= 0 && compareBytes(k, r.lt) < 0;
 
@@ -117,5 +118,19 @@ describe('Buffer inputs', () => {
     const before = Buffer.from(view);
     expect(decodeKey(view)).toEqual([1.5, -2, 'x', new Uint8Array([7])]);
     expect(Buffer.compare(view, before)).toBe(0);
+  });
+});
+
+describe('keyRangeForPrefix and escaped runs (regression: fast-check seed -402773255)', () => {
+  it('does not match a key whose last prefix element only continues with an escaped zero', () => {
+    const inside = (prefix: Datum[], key: Datum[]): boolean => {
+      const { gte, lt } = keyRangeForPrefix(prefix);
+      const k = encodeKey(key);
+      return compareBytes(k, gte) >= 0 && compareBytes(k, lt) < 0;
+    };
+    expect(inside([new Uint8Array([])], [new Uint8Array([0])])).toBe(false);
+    expect(inside(['a'], ['a\u0000'])).toBe(false);
+    expect(inside(['a'], ['a', '\u0000'])).toBe(true);
+    expect(inside([new Uint8Array([])], [new Uint8Array([]), 1])).toBe(true);
   });
 });

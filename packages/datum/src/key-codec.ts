@@ -335,7 +335,13 @@ export function keyRangeForPrefix(prefix: readonly DatumBound[]): { gte: Uint8Ar
   }
   const encoded = encodeKey(prefix);
   const gte = encoded.slice(0, encoded.length - 1); // drop the array terminator
-  const lt = prefixSuccessor(gte);
-  invariant(lt !== undefined, 'an array key prefix has a successor (it starts with the array tag)');
+  // After the last prefix element a matching key continues with the array terminator (0x00) or
+  // the next element's tag (0x10-0xF0). A key whose bytes continue with 0xFF instead is one whose
+  // last element only looks like it ended here: an escaped run (0x00 0xFF) of a longer string or
+  // binary, e.g. [bin([0])] after the prefix [bin([])]. So the range ends at gte + 0xFF, not at
+  // the byte successor of gte.
+  const lt = new Uint8Array(gte.length + 1);
+  lt.set(gte);
+  lt[gte.length] = 0xff;
   return { gte, lt };
 }
