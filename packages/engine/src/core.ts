@@ -52,6 +52,21 @@ import type { WriteSet } from './write-set.js';
 
 /** The page file's name inside the database directory. */
 export const DATA_FILE = 'data.photon';
+/**
+ * How the cache budget (`cacheSizeBytes`) is shared. Decoded B-tree nodes are what lookups use,
+ * so they get most of it; the page file's cache of raw pages gets an eighth (they would otherwise
+ * hold the same data twice). A decoded node costs about two pages of memory (a private copy of
+ * the page plus its key arena and objects).
+ */
+export function pageCacheBytes(options: { cacheSizeBytes: number; pageSizeBytes: number }): number {
+  return Math.max(8 * options.pageSizeBytes, Math.floor(options.cacheSizeBytes / 8));
+}
+
+/** Decoded nodes each tree may cache (see `pageCacheBytes`). */
+export function treeCacheNodes(options: { cacheSizeBytes: number; pageSizeBytes: number }): number {
+  return Math.max(64, Math.floor((options.cacheSizeBytes * 7) / 8 / (2 * options.pageSizeBytes)));
+}
+
 /** Where `compact()` builds the new page file before renaming it over DATA_FILE. */
 export const COMPACT_FILE = 'data.photon.compact';
 /** The log's subdirectory. */
@@ -140,7 +155,7 @@ export class EngineCore implements TreeSource {
         create: !options.readOnly,
         pageSizeBytes: options.pageSizeBytes,
         compression: options.compression,
-        cacheSizeBytes: options.cacheSizeBytes,
+        cacheSizeBytes: pageCacheBytes(options),
         readOnly: options.readOnly,
       });
       const walDir = dir.subdirectory(WAL_DIRECTORY, { create: !options.readOnly });
@@ -216,8 +231,8 @@ export class EngineCore implements TreeSource {
     }
   }
 
-  private treeOptions(): { maxKeyBytes: number; maxValueBytes: number } {
-    return { maxKeyBytes: this.options.maxKeyBytes, maxValueBytes: this.options.maxValueBytes };
+  private treeOptions(): { maxKeyBytes: number; maxValueBytes: number; cacheNodes: number } {
+    return { maxKeyBytes: this.options.maxKeyBytes, maxValueBytes: this.options.maxValueBytes, cacheNodes: treeCacheNodes(this.options) };
   }
 
   // ---------------------------------------------------------------- state checks
@@ -491,7 +506,7 @@ export class EngineCore implements TreeSource {
       create: true,
       pageSizeBytes: before.pageSizeBytes,
       compression: before.compression,
-      cacheSizeBytes: this.options.cacheSizeBytes,
+      cacheSizeBytes: pageCacheBytes(this.options),
     });
     const rebuilt = new Map<string, BTree>();
     try {

@@ -13,7 +13,7 @@ export const adapters = {
   async photondb(dir) {
     const root = path.resolve(import.meta.dirname, '../../..');
     const { open } = await import(pathToFileURL(path.join(root, 'packages/engine/dist/index.js')).href);
-    const db = await open(path.join(dir, 'photon'), { createIfMissing: true, sync: false });
+    const db = await open(path.join(dir, 'photon'), { createIfMissing: true, sync: false, ...(process.env.PHOTON_CACHE ? { cacheSizeBytes: Number(process.env.PHOTON_CACHE) } : {}) });
     return {
       putBatch: (entries, { sync = false } = {}) => db.batch(entries.map(([key, value]) => ({ type: 'put', key, value })), { sync }),
       put: (key, value, { sync = false } = {}) => db.set(key, value, { sync }),

@@ -17,7 +17,7 @@ const arg = (name, fallback) => {
 const N = Number(arg('n', '1000000'));
 const RUNS = Number(arg('runs', '3'));
 const ENGINES = arg('engines', 'photondb,lmdb,classic-level,rocksdb,better-sqlite3,sorted-btree').split(',');
-const GROUPS = arg('groups', 'fill,sync').split(',');
+const GROUPS = arg('groups', 'fill,sync,ycsb').split(',');
 const rows = [];
 
 for (let run = 0; run < RUNS; run++) {

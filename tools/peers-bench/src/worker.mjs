@@ -86,6 +86,111 @@ async function fill(db, order, batch, nextValue, sync) {
   }
 }
 
+/**
+ * YCSB's scrambled zipfian request distribution (Cooper et al., theta 0.99): item ranks drawn
+ * from a zipfian over [0, n), then hashed so the popular items are spread over the key space.
+ */
+function zipfian(n, rand, theta = 0.99) {
+  let zetan = 0;
+  for (let i = 1; i <= n; i++) zetan += 1 / i ** theta;
+  const zeta2 = 1 + 1 / 2 ** theta;
+  const alpha = 1 / (1 - theta);
+  const eta = (1 - (2 / n) ** (1 - theta)) / (1 - zeta2 / zetan);
+  return () => {
+    const u = rand();
+    const uz = u * zetan;
+    if (uz < 1) return 0;
+    if (uz < 1 + 0.5 ** theta) return 1;
+    return Math.min(n - 1, Math.floor(n * (eta * u - eta + 1) ** alpha));
+  };
+}
+
+function scramble(rank, n) {
+  let h = (rank + 0x9e3779b9) >>> 0;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b) >>> 0;
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35) >>> 0;
+  return ((h ^ (h >>> 16)) >>> 0) % n;
+}
+
+/**
+ * YCSB core workloads A-F over `records` 1 KB records: A 50/50 read/update, B 95/5 read/update,
+ * C read only, D 95% read of the latest records / 5% insert, E 95% short scans (1-100 entries)
+ * / 5% insert, F 50% read / 50% read-modify-write. Each read must find its record and each scan
+ * must return entries; otherwise the workload reports an error.
+ */
+async function ycsb(adapter, dir) {
+  const records = Math.min(N, 100_000);
+  const ops = records;
+  const rand = prng(SEED + 7);
+  const pool = Buffer.alloc(1 << 20);
+  for (let i = 0; i < pool.length; i += 4) pool.writeUInt32LE((rand() * 2 ** 32) >>> 0, i);
+  const record = () => {
+    const at = Math.floor(rand() * (pool.length - 1000));
+    return Buffer.from(pool.subarray(at, at + 1000));
+  };
+  const db = await adapter(dir);
+  await timed('ycsb-load', records, () => fill(db, Array.from({ length: records }, (_, i) => i), 1000, record, true));
+  // Writes are issued without waiting for each (a store batches them into commits: lmdb-js
+  // commits asynchronously, one synced commit per batch); reads wait. A workload's time runs
+  // until every write it issued has completed. Reads of "latest" records only pick inserts that
+  // have completed (are visible).
+  let count = records;
+  let visible = records;
+  const zipf = zipfian(records, rand);
+  const pick = () => scramble(zipf(), visible);
+  const latest = () => Math.max(0, visible - 1 - zipf());
+  const mustGet = async (k) => {
+    const v = await db.get(key(k));
+    if (v === undefined || v === null) throw new Error(`record ${k} not found`);
+    return v;
+  };
+  let writes = [];
+  const write = (k, v) => {
+    writes.push(db.put(key(k), v));
+    if (writes.length >= 1000) {
+      const batch = writes;
+      writes = [];
+      return Promise.all(batch);
+    }
+    return undefined;
+  };
+  const insert = () => {
+    const k = count++;
+    const p = db.put(key(k), record()).then(() => {
+      if (k + 1 > visible) visible = k + 1;
+    });
+    writes.push(p);
+    return undefined;
+  };
+  const mix = async (name, step) => timed(name, ops, async () => {
+    for (let i = 0; i < ops; i++) {
+      const r = step(rand());
+      if (r !== undefined) await r;
+    }
+    await Promise.all(writes);
+    writes = [];
+  });
+  await mix('ycsb-a', (r) => (r < 0.5 ? mustGet(pick()) : write(pick(), record())));
+  await mix('ycsb-b', (r) => (r < 0.95 ? mustGet(pick()) : write(pick(), record())));
+  await mix('ycsb-c', () => mustGet(pick()));
+  await mix('ycsb-f', async (r) => {
+    if (r < 0.5) return mustGet(pick());
+    const k = pick();
+    const v = await mustGet(k);
+    const next = Buffer.from(v);
+    next[0] ^= 1;
+    return write(k, next);
+  });
+  await mix('ycsb-d', (r) => (r < 0.95 ? mustGet(latest()) : insert()));
+  await mix('ycsb-e', async (r) => {
+    if (r >= 0.95) return insert();
+    const from = pick();
+    const n = await db.scan(key(from), 1 + Math.floor(rand() * 100));
+    if (n < 1) throw new Error(`scan from record ${from} returned nothing`);
+  });
+  await db.close();
+}
+
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), `peers-${engineName}-`));
   const adapter = adapters[engineName];
@@ -144,6 +249,8 @@ async function main() {
       });
       await timed('overwrite', N, () => fill(db, shuffled(N, SEED + 3), 1000, nextValue, true));
       await db.close();
+    } else if (group === 'ycsb') {
+      await ycsb(adapter, dir);
     } else if (group === 'sync') {
       const nextValue = values(SEED);
       const db = await adapter(dir);
