@@ -58,3 +58,35 @@ describe('snappy decoding', () => {
     expect(compressPayload(new Uint8Array(10), 4000)).toBeUndefined();
   });
 });
+
+describe('decodeSnappyInto on truncated and overlong elements', () => {
+  const decode = (bytes: number[], outLength: number): string | undefined => decodeSnappyInto(Uint8Array.from(bytes), new Uint8Array(outLength));
+
+  it('refuses a literal whose length bytes are missing', () => {
+    expect(decode([70, 0xf0], 70)).toMatch(/literal length runs past the input/);
+  });
+
+  it('refuses a literal longer than the declared output', () => {
+    expect(decode([2, (5 - 1) << 2, 1, 2, 3, 4, 5], 2)).toMatch(/literal runs past the output/);
+  });
+
+  it('refuses each copy form when its offset bytes are missing', () => {
+    expect(decode([8, 0x04, 0x61, 0x62, 0x01], 8)).toMatch(/copy runs past the input/); // 1-byte offset
+    expect(decode([8, 0x04, 0x61, 0x62, 0x02, 0x01], 8)).toMatch(/copy runs past the input/); // 2-byte offset
+    expect(decode([8, 0x04, 0x61, 0x62, 0x03, 0x01, 0x00], 8)).toMatch(/copy runs past the input/); // 4-byte offset
+  });
+
+  it('refuses a copy longer than the declared output', () => {
+    // literal "ab", then a 2-byte-offset copy of 10 bytes at offset 2, into 8 bytes of output
+    expect(decode([8, 0x04, 0x61, 0x62, ((10 - 1) << 2) | 2, 2, 0], 8)).toMatch(/copy runs past the output/);
+  });
+
+  it('decodes a long copy that does not overlap its source in one step', () => {
+    const literal = Array.from({ length: 40 }, (_, i) => i + 1);
+    // literal of 40 bytes (tag: (40 - 1) << 2), then copy 40 bytes from offset 40 (2-byte offset form)
+    const stream = [80, (40 - 1) << 2, ...literal, ((40 - 1) << 2) | 2, 40, 0];
+    const out = new Uint8Array(80);
+    expect(decodeSnappyInto(Uint8Array.from(stream), out)).toBeUndefined();
+    expect([...out]).toEqual([...literal, ...literal]);
+  });
+});
