@@ -37,6 +37,31 @@ for (let run = 0; run < RUNS; run++) {
   }
 }
 
+// Durability is verified by counting syncs, not by trusting options: each engine commits K
+// durable single puts under strace, once with K = 0 and once with K = 200; the difference in
+// fsync/fdatasync/msync/sync_file_range calls divided by 200 is its syncs per durable commit.
+const syncsPerCommit = {};
+const K = 200;
+const countSyncs = (engine, n) => {
+  const out = path.join(os.tmpdir(), `peers-strace-${engine}-${n}-${process.pid}.txt`);
+  const r = spawnSync('strace', ['-f', '-c', '-o', out, '-e', 'trace=fsync,fdatasync,msync,sync_file_range', process.execPath, path.join(here, 'src/worker.mjs'), engine, 'synccount', String(n), '1'], { encoding: 'utf8' });
+  if (r.error || r.status !== 0 || !existsSync(out)) return undefined;
+  let calls = 0;
+  for (const line of readFileSync(out, 'utf8').split('\n')) {
+    const m = line.trim().match(/^[\d.]+\s+[\d.]+\s+\d+\s+(\d+)(?:\s+\d+)?\s+(fsync|fdatasync|msync|sync_file_range)$/);
+    if (m) calls += Number(m[1]);
+  }
+  return calls;
+};
+if (!process.argv.includes('--no-sync-count')) {
+  for (const engine of ENGINES.filter((e) => e !== 'sorted-btree')) {
+    const base = countSyncs(engine, 0);
+    const withCommits = countSyncs(engine, K);
+    syncsPerCommit[engine] = base === undefined || withCommits === undefined ? NaN : (withCommits - base) / K;
+    process.stderr.write(`syncs per durable commit, ${engine}: ${syncsPerCommit[engine]}\n`);
+  }
+}
+
 mkdirSync(path.join(here, 'results'), { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 writeFileSync(path.join(here, 'results', `${stamp}.json`), rows.map((r) => JSON.stringify(r)).join('\n') + '\n');
@@ -72,6 +97,9 @@ for (const w of workloads) {
 const perEngine = (field) => ENGINES.map((e) => fmt(median(rows.filter((r) => r.engine === e && r[field] !== undefined).map((r) => r[field]))));
 lines.push(`| disk after fillrandom MiB (raw ${((N * 116) / 2 ** 20).toFixed(0)}) | ${perEngine('diskMiB').join(' | ')} | |`);
 lines.push(`| peak RSS MiB | ${perEngine('peakRssMiB').join(' | ')} | |`);
+if (Object.keys(syncsPerCommit).length > 0) {
+  lines.push(`| syncs per durable commit (strace) | ${ENGINES.map((e) => (syncsPerCommit[e] === undefined ? '–' : Number.isFinite(syncsPerCommit[e]) ? syncsPerCommit[e].toFixed(2) : 'n/a')).join(' | ')} | |`);
+}
 
 const versions = ENGINES.filter((e) => e !== 'photondb').map((e) => {
   const pkg = { rocksdb: '@nxtedition/rocksdb' }[e] ?? e;
