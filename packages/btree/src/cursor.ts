@@ -15,6 +15,12 @@ import type { BranchNode, Child, LeafNode, LeafValue, TreeNode } from './node.js
 export interface NodeSource {
   resolve(child: Child): TreeNode;
   readValue(value: LeafValue): Uint8Array;
+  /**
+   * Optional fast path for point lookups in the clean leaf page `pageId`: its decoded node (when
+   * cached, or worth decoding), or else the value slot of `key` read in place without decoding
+   * (undefined when absent).
+   */
+  probeLeaf?(pageId: number, key: Uint8Array): TreeNode | LeafValue | undefined;
 }
 
 /** Bounds and direction of a range scan. */

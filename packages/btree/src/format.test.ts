@@ -11,6 +11,7 @@ import {
   encodeNode,
   encodeOverflowPage,
   encodeRedo,
+  searchLeafPayload,
 } from './format.js';
 import type { BatchOp } from './format.js';
 import { OverflowRef, makeBranch, makeLeaf } from './node.js';
@@ -124,5 +125,23 @@ describe('redo payload format v1', () => {
     await expectCode('CORRUPTION', () => decodeRedo(Uint8Array.of(2, 0)));
     await expectCode('CORRUPTION', () => decodeRedo(Uint8Array.of(1, 1, 7, 0)));
     await expectCode('CORRUPTION', () => decodeRedo(Uint8Array.of(1, 0xff, 0xff, 0xff, 0xff, 0x0f)));
+  });
+});
+
+describe('searchLeafPayload (point lookups without decoding)', () => {
+  const leaf = makeLeaf(layout, [enc('apple'), enc('apricot'), enc('apt')], [enc('red'), new OverflowRef(300, 5000), enc('x')], 1, null);
+  const page = encodeNode(leaf);
+
+  it('finds inline and overflow values and misses absent keys on either side and between', () => {
+    expect(searchLeafPayload(page, enc('apple'), 9, layout)).toEqual(enc('red'));
+    expect(searchLeafPayload(page, enc('apricot'), 9, layout)).toEqual(new OverflowRef(300, 5000));
+    expect(searchLeafPayload(page, enc('apt'), 9, layout)).toEqual(enc('x'));
+    for (const absent of ['a', 'ap', 'apples', 'apricots', 'apu', 'b', 'aa', '']) expect(searchLeafPayload(page, enc(absent), 9, layout)).toBeUndefined();
+  });
+
+  it('declines a branch page (null) and reports a truncated leaf as CORRUPTION', async () => {
+    const branch = encodeNode(makeBranch(1, [enc('b')], [2, 3], 1, null));
+    expect(searchLeafPayload(branch, enc('b'), 5, layout)).toBeNull();
+    await expectCode('CORRUPTION', () => searchLeafPayload(page.subarray(0, page.length - 3), enc('apt'), 9, layout));
   });
 });

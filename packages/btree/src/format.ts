@@ -225,6 +225,45 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
   return node;
 }
 
+/**
+ * Looks `key` up in a leaf page's payload without decoding the node: walks the entries in place,
+ * comparing the shared prefix once and then each suffix, and stops at the first key above `key`.
+ * Returns the value slot (an inline value is a view of `payload`: copy it before the page is
+ * released), undefined when the key is absent, or null when the payload is not a leaf (the
+ * caller then decodes it the usual way, with every check). Bounds are checked (CORRUPTION);
+ * key order is trusted here and checked by decoding and by `verify()`.
+ */
+export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: number, layout: Layout): LeafValue | undefined | null {
+  if (payload.length < 4 || payload[0] !== KIND_LEAF) return null;
+  const fail = (what: string, offset: number): never => corrupt(`B-tree page ${pageId}: ${what} (offset ${offset})`, pageId);
+  const r = new ByteReader(payload, fail);
+  r.u8('kind');
+  r.u8('level');
+  const count = r.u16('count');
+  const p = r.varint('prefix length');
+  const prefix = r.view(p, 'prefix');
+  // Where the key stands against the prefix every key of the page starts with.
+  const n = key.length < p ? key.length : p;
+  for (let i = 0; i < n; i++) {
+    if (key[i] !== prefix[i]) return undefined; // below or above every key of the page
+  }
+  if (key.length < p) return undefined;
+  for (let e = 0; e < count; e++) {
+    const s = r.varint('key length');
+    const suffix = r.view(s, 'key');
+    // compare suffix with key[p...]
+    const rest = key.length - p;
+    const m = s < rest ? s : rest;
+    let c = 0;
+    for (let i = 0; i < m && c === 0; i++) c = suffix[i] - key[p + i];
+    if (c === 0) c = s - rest;
+    if (c > 0) return undefined;
+    const value = readValue(r, p + s, layout, fail);
+    if (c === 0) return value;
+  }
+  return undefined;
+}
+
 function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never): LeafValue {
   const tag = r.u8('value tag');
   const length = r.varint('value length');

@@ -16,7 +16,7 @@
  */
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import type { PageId, PageStore } from '@photondb/contracts';
-import { OVERFLOW_HEADER_BYTES, decodeNode, decodeOverflowPage, encodeNode, encodeOverflowPage } from './format.js';
+import { OVERFLOW_HEADER_BYTES, decodeNode, decodeOverflowPage, encodeNode, encodeOverflowPage, searchLeafPayload } from './format.js';
 import { OverflowRef, isOverflow } from './node.js';
 import type { Child, Layout, LeafValue, TreeNode } from './node.js';
 
@@ -27,11 +27,16 @@ export interface PagerStats {
   cacheEvictions: number;
 }
 
+/** How many once-probed leaves the pager remembers before forgetting them all. */
+const PROBE_MEMORY = 4096;
+
 /** Decodes, caches and writes nodes of one tree over a PageStore. */
 export class Pager {
   readonly store: PageStore;
   readonly layout: Layout;
   private readonly cache: ClockCache;
+  /** Leaves probed in place once recently (see probeLeaf). */
+  private readonly probed = new Set<number>();
   readonly counters: PagerStats = { cacheHits: 0, cacheMisses: 0, cacheEvictions: 0 };
 
   constructor(store: PageStore, layout: Layout, cacheNodes: number) {
@@ -67,6 +72,36 @@ export class Pager {
     }
     this.remember(node, pageId);
     return node;
+  }
+
+  /**
+   * NodeSource.probeLeaf: the cached node of leaf `pageId` when there is one; else, for a leaf
+   * seen for the first time in a while, a point lookup of `key` in its page without decoding it
+   * (the value slot, or undefined); a leaf probed again soon is hot, so it is decoded, cached and
+   * returned.
+   */
+  probeLeaf(pageId: number, key: Uint8Array): TreeNode | LeafValue | undefined {
+    const cached = this.cache.get(pageId);
+    if (cached !== undefined) {
+      this.counters.cacheHits++;
+      return cached;
+    }
+    if (this.probed.has(pageId)) {
+      this.probed.delete(pageId);
+      return this.load(pageId);
+    }
+    if (this.probed.size >= PROBE_MEMORY) this.probed.clear();
+    this.probed.add(pageId);
+    const ref = this.pin(pageId);
+    try {
+      const found = searchLeafPayload(ref.payload, key, pageId, this.layout);
+      if (found === null) return this.load(pageId);
+      // An inline value is a view of the pinned page: copy it before the pin ends.
+      if (found instanceof Uint8Array) return typeof Buffer === 'function' ? Buffer.from(found) : copyBytes(found);
+      return found;
+    } finally {
+      ref.release();
+    }
   }
 
   private pin(pageId: number): { payload: Uint8Array; release(): void } {

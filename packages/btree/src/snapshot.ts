@@ -11,7 +11,7 @@ import { compareKeys } from './compare.js';
 import { TreeCursor, countRange, iterateRange } from './cursor.js';
 import type { Cursor, NodeSource, RangeOptions } from './cursor.js';
 import { checkBound, checkKey, parseRange } from './limits.js';
-import { childIndexIn, lowerBoundIn } from './node.js';
+import { OverflowRef, childIndexIn, lowerBoundIn } from './node.js';
 import type { Child, Layout, LeafValue } from './node.js';
 
 /** A stable version of a tree; survives later `apply()`/`flush()` on the tree. */
@@ -33,7 +33,17 @@ export interface TreeSnapshot {
 /** The value slot of `key` in the version rooted at `root`, or undefined. Allocation-free when cached. */
 export function lookup(source: NodeSource, root: Child, key: Uint8Array): LeafValue | undefined {
   let node = source.resolve(root);
-  while (node.kind === 'branch') node = source.resolve(node.children[childIndexIn(node, key)]);
+  while (node.kind === 'branch') {
+    const child = node.children[childIndexIn(node, key)];
+    if (node.level === 1 && typeof child === 'number' && source.probeLeaf !== undefined) {
+      // A clean leaf: its cached node, or its page searched in place instead of decoded.
+      const found = source.probeLeaf(child, key);
+      if (found === undefined || found instanceof Uint8Array || found instanceof OverflowRef) return found;
+      node = found;
+      continue;
+    }
+    node = source.resolve(child);
+  }
   const i = lowerBoundIn(node, key);
   if (i < node.keys.length && compareKeys(node.keys[i], key) === 0) return node.values[i];
   return undefined;

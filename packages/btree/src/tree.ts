@@ -116,6 +116,11 @@ export class BTree implements Writer, SnapshotHost {
   }
 
   /** @internal */
+  probeLeaf(pageId: number, key: Uint8Array): TreeNode | LeafValue | undefined {
+    return this.pager.probeLeaf(pageId, key);
+  }
+
+  /** @internal */
   readValue(value: LeafValue): Uint8Array {
     return this.pager.readValue(value);
   }

@@ -53,10 +53,10 @@ import type { WriteSet } from './write-set.js';
 /** The page file's name inside the database directory. */
 export const DATA_FILE = 'data.photon';
 /**
- * How the cache budget (`cacheSizeBytes`) is shared. Decoded B-tree nodes are what lookups use,
- * so they get most of it; the page file's cache of raw pages gets an eighth (they would otherwise
- * hold the same data twice). A decoded node costs about two pages of memory (a private copy of
- * the page plus its key arena and objects).
+ * How the cache budget (`cacheSizeBytes`) is shared. Decoded B-tree nodes serve hot lookups,
+ * scans and writes without decoding, so they get 7/8 of it (at two pages of memory per node: a
+ * private copy of the page plus its key arena and objects); the page file's cache of raw pages
+ * gets the rest, where point lookups of cold leaves search pages in place (no decoding).
  */
 export function pageCacheBytes(options: { cacheSizeBytes: number; pageSizeBytes: number }): number {
   return Math.max(8 * options.pageSizeBytes, Math.floor(options.cacheSizeBytes / 8));
