@@ -5,7 +5,7 @@
  *  - a pinned snapshot of every table (scans, iterators, `snapshot()`, a transaction's reads);
  *  - a transaction: its snapshot merged with its own buffered writes, recording what it read.
  */
-import { PhotonError, invariant } from '@photondb/contracts';
+import { PhotonError } from '@photondb/contracts';
 import { compareKeys } from '@photondb/btree';
 import type { BTree, TreeSnapshot } from '@photondb/btree';
 import type { ReadSet } from './conflicts.js';
@@ -57,7 +57,7 @@ export class LiveView implements ReadView {
   }
 }
 
-/** A pinned version of every table. Reference counted: each user calls `release()` once. */
+/** A pinned version of every table, released once by its one user. */
 export class SnapshotView implements ReadView {
   readonly snapshotSeq: number;
   private readonly snapshots: Map<string, TreeSnapshot>;
@@ -72,12 +72,6 @@ export class SnapshotView implements ReadView {
 
   get isReleased(): boolean {
     return this.refs === 0;
-  }
-
-  retain(): this {
-    invariant(this.refs > 0, 'retain of a released snapshot');
-    this.refs++;
-    return this;
   }
 
   release(): void {
