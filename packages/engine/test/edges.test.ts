@@ -190,3 +190,61 @@ describe('Buffer inputs', () => {
     await db.close();
   });
 });
+
+describe('argument checks of the remaining methods', () => {
+  it('rejects bad batch, transaction, compact and backup arguments with INVALID_ARGUMENT', async () => {
+    const db = await open<string, string>('/db', { fileSystem: new MemoryFileSystem(), ...utf8 });
+    await expectCode('INVALID_ARGUMENT', () => db.batch('put a' as never));
+    await expectCode('INVALID_ARGUMENT', () => db.set('a', '1', { sync: 'yes' } as never));
+    await expectCode('INVALID_ARGUMENT', () => db.transaction('work' as never));
+    await expectCode('INVALID_ARGUMENT', () => db.compact(null as never));
+    await expectCode('INVALID_ARGUMENT', () => db.compact({ onProgress: 1 } as never));
+    await expectCode('INVALID_ARGUMENT', () => db.backup(''));
+    expect(db.count()).toBe(0);
+    await db.close();
+  });
+
+  it('writes batch operations into the tables they name', async () => {
+    const db = await open<string, string>('/db', { fileSystem: new MemoryFileSystem(), ...utf8 });
+    await db.createTable('t');
+    await db.batch([
+      { type: 'put', key: 'a', value: 'default' },
+      { type: 'put', key: 'a', value: 'in t', table: 't' },
+    ]);
+    expect(await db.get('a')).toBe('default');
+    expect(await db.table('t').get('a')).toBe('in t');
+    await expectCode('NOT_FOUND', () => db.batch([{ type: 'put', key: 'b', value: 'x', table: 'missing' }]));
+    await db.close();
+  });
+
+  it('lets a transaction function commit on its own, and counts with a limit or in reverse', async () => {
+    const db = await open<string, string>('/db', { fileSystem: new MemoryFileSystem(), ...utf8 });
+    await db.transaction(async (tx) => {
+      tx.set('x', '1');
+      await tx.commit();
+    });
+    await db.batch(['a', 'b', 'c'].map((k) => ({ type: 'put' as const, key: k, value: k })));
+    expect(db.count({ limit: 2 } as never)).toBe(2);
+    expect(db.count({ reverse: true } as never)).toBe(4);
+    const it = db.iterator();
+    it.close();
+    it.close();
+    await expectCode('CLOSED', () => it.next());
+    await db.close();
+  });
+
+  it('refuses compact after an I/O failure, and removes a left-over compaction file first', async () => {
+    const fs = new SimulatedFileSystem({ seed: 4 });
+    const db = await open<string, string>('/db', { fileSystem: fs, ...utf8 });
+    await db.set('a', '1');
+    const stale = fs.openDirectory('/db').openFile('data.photon.compact', { create: true });
+    stale.write(0, new Uint8Array(10));
+    stale.close();
+    await db.compact();
+    expect(await db.get('a')).toBe('1');
+    fs.addFault({ op: 'datasync', errno: 'EIO', persistent: true });
+    await expectCode('IO', () => db.set('b', '2'));
+    await expectCode('IO', () => db.compact());
+    await db.close().catch(() => {});
+  });
+});
