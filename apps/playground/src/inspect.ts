@@ -4,6 +4,7 @@
  * stats (`@photondb/btree`), and the log's segments and records (`@photondb/wal`). The commands,
  * the REPL and the web server all show what these return; nothing here writes.
  */
+import { parseSegmentFileName } from '@photondb/wal';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hasErrorCode, pageId as makePageId } from '@photondb/contracts';
@@ -71,6 +72,7 @@ export function fileSizes(dir: string): StatReport['files'] {
   let walSegments = 0;
   if (existsSync(wal)) {
     for (const name of readdirSync(wal)) {
+      if (parseSegmentFileName(name) === undefined) continue; // the LOCK file, a left-over .tmp
       const s = statSync(join(wal, name));
       if (s.isFile()) {
         walBytes += s.size;

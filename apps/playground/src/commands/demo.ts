@@ -211,7 +211,7 @@ async function finalStats(ctx: CommandContext, dir: string): Promise<{ entries: 
     const s = db.stats();
     const files = fileSizes(dir);
     say(ctx, `entries ${formatNumber(s.entries)} · tree depth ${s.treeDepth} · ${formatNumber(s.pageCount)} pages of ${formatBytes(s.pageSizeBytes)} (${formatNumber(s.freePages)} free)`);
-    say(ctx, `data file ${formatBytes(files.dataFileBytes)} · log ${formatBytes(files.walBytes)} in ${files.walSegments} segment(s) · checkpoint LSN ${s.checkpointLsn}`);
+    say(ctx, `data file ${formatBytes(files.dataFileBytes)} · log ${formatBytes(s.logBytes)} in use in ${files.walSegments} segment(s) (${formatBytes(files.walBytes)} preallocated) · checkpoint LSN ${s.checkpointLsn}`);
     say(ctx, `cache ${formatNumber(s.cacheHits)} hits / ${formatNumber(s.cacheMisses)} misses · ${formatNumber(s.fsyncs)} fsyncs · ${formatNumber(s.commits)} commits since open`);
     return { entries: s.entries, problems: problems.length };
   } finally {

@@ -19,7 +19,7 @@ export function formatStat(r: StatReport): string {
       'page size': formatBytes(s.pageSizeBytes),
       pages: `${formatNumber(s.pageCount)} (${formatNumber(s.freePages)} free)`,
       'data file': formatBytes(r.files.dataFileBytes),
-      log: `${formatBytes(r.files.walBytes)} in ${r.files.walSegments} segment(s), ${formatNumber(s.logRecords)} records`,
+      log: `${formatBytes(s.logBytes)} in use in ${r.files.walSegments} segment(s) (${formatBytes(r.files.walBytes)} preallocated), ${formatNumber(s.logRecords)} records`,
       'checkpoint LSN': s.checkpointLsn,
       'last LSN': s.lastLsn,
       cache: `${formatNumber(s.cacheHits)} hits, ${formatNumber(s.cacheMisses)} misses, ${formatNumber(s.cacheEvictions)} evictions`,
