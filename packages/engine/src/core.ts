@@ -604,10 +604,16 @@ export class EngineCore implements TreeSource {
     const log = this.log.stats();
     let entries = 0;
     let depth = 0;
+    let leaf = 0;
+    let branch = 0;
+    let overflow = 0;
     for (const tree of this.trees.values()) {
       const s = tree.stats();
       entries += s.entries;
       depth = Math.max(depth, s.depth);
+      leaf += s.leafNodes;
+      branch += s.branchNodes;
+      overflow += s.overflowPages;
     }
     return {
       entries,
@@ -616,6 +622,7 @@ export class EngineCore implements TreeSource {
       pageSizeBytes: store.pageSizeBytes,
       pageCount: store.pageCount,
       freePages: store.freePageCount,
+      pagesByType: { meta: 2, leaf, branch, overflow, free: store.freePageCount, other: Math.max(0, store.pageCount - 2 - leaf - branch - overflow - store.freePageCount) },
       fileBytes: store.pageCount * store.pageSizeBytes,
       logBytes: log.bytes,
       logRecords: log.records,

@@ -95,6 +95,13 @@ export interface EngineStats {
   readonly pageSizeBytes: number;
   readonly pageCount: number;
   readonly freePages: number;
+  /**
+   * Pages by what they hold: the two meta pages, B-tree leaves, branches and overflow pages (from
+   * the trees, so between checkpoints nodes changed since the last one count though they have no
+   * page yet), free pages, and `other` (the free-list chain and pages held for open snapshots:
+   * whatever of `pageCount` the others do not account for, never below zero).
+   */
+  readonly pagesByType: { readonly meta: number; readonly leaf: number; readonly branch: number; readonly overflow: number; readonly free: number; readonly other: number };
   readonly fileBytes: number;
   readonly logBytes: number;
   readonly logRecords: number;

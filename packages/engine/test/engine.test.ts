@@ -341,6 +341,13 @@ describe('maintenance', () => {
     expect(s.commits).toBe(300);
     expect(s.checkpointLsn).toBeGreaterThan(0);
     expect(s.treeDepth).toBeGreaterThanOrEqual(2);
+    // After a checkpoint every node has its page: the types add up to the file's pages.
+    const t = s.pagesByType;
+    expect(t.meta).toBe(2);
+    expect(t.leaf).toBeGreaterThan(1);
+    expect(t.branch).toBeGreaterThanOrEqual(1);
+    expect(t.free).toBe(s.freePages);
+    expect(t.meta + t.leaf + t.branch + t.overflow + t.free + t.other).toBe(s.pageCount);
     expect(db.verify()).toEqual([]);
     await db.close();
   });
