@@ -89,7 +89,7 @@ describe('R4: injected I/O errors', () => {
     reportFigure({ id: 'R4', what: 'I/O errors during workloads', tried, failed: failures.length, detail: `${fired} runs hit their fault, after ${(ackedAtFault / Math.max(1, fired)).toFixed(1)} of 22 steps on average; ${OPS.length} call kinds × EIO/ENOSPC × once/persistent × calls 1-89` });
     expect(failures.slice(0, 5)).toEqual([]);
     expect(fired).toBeGreaterThan(100);
-  }, 300_000);
+  }, scaled(300_000));
 
   it('fails recovery with a typed error under injected errors, and recovers everything once they stop', async () => {
     let tried = 0;
@@ -127,5 +127,5 @@ describe('R4: injected I/O errors', () => {
     reportFigure({ id: 'R4', what: 'I/O errors during recovery', tried, failed: failures.length, detail: `${fired} recoveries failed with a typed error` });
     expect(failures.slice(0, 5)).toEqual([]);
     expect(fired).toBeGreaterThan(20);
-  }, 300_000);
+  }, scaled(300_000));
 });

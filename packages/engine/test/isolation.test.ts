@@ -228,7 +228,7 @@ describe('R8: isolation histories from 32 async clients', () => {
     expect(r.found.slice(0, 5)).toEqual([]);
     expect(r.committed).toBeGreaterThan(N / 3);
     expect(r.aborted).toBeGreaterThan(0);
-  }, 300_000);
+  }, scaled(300_000));
 
   it.each(['engine-no-conflict-check', 'engine-late-snapshot', 'engine-rollback-leak'])('catches the planted bug %s', async (mutant) => {
     setMutants([mutant]);

@@ -107,5 +107,5 @@ describe('R9: locking across processes', () => {
     reportFigure({ id: 'R9', what: 'racing openers (8 processes)', tried: rounds, failed: problems.length, detail: `LOCKED answered in p99 ${p99.toFixed(1)} ms` });
     expect(problems.slice(0, 5)).toEqual([]);
     expect(p99).toBeLessThan(100);
-  }, 300_000);
+  }, scaled(300_000));
 });

@@ -93,7 +93,7 @@ describe('R2: power loss at every I/O step', () => {
     reportFigure({ id: 'R2', what: 'power-loss crash states', tried: states, failed: failures.length, detail: `${workloads} workloads × ${DAMAGES.join('/')}` });
     expect(failures.slice(0, 5)).toEqual([]);
     expect(states).toBeGreaterThanOrEqual(2000);
-  }, 600_000);
+  }, scaled(600_000));
 });
 
 describe('R3: the power-loss harness catches each missing durability step', () => {
