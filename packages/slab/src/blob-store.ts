@@ -104,7 +104,8 @@ export class BlobStore {
   private readonly fills = new Map<number, FillPage>();
   private chainPages: PageId[] = [];
   /** Cells of sealed pages freed in this session (to catch double frees). */
-  private readonly freedSealed = new Set<string>();
+  /** Freed cells of sealed pages, by page id (a page's entry goes when the page is freed). */
+  private readonly freedSealed = new Map<number, Set<number>>();
 
   private constructor(store: PageStore, name: string) {
     this.store = store;
@@ -289,18 +290,21 @@ export class BlobStore {
 
   private freeSealedCell(ref: BlobRef): void {
     const live = this.directory.get(ref.pageId);
-    const key = `${ref.pageId}:${ref.slot}`;
-    if (live === undefined || this.freedSealed.has(key)) throw badRef(ref, 'is not a live blob of this store');
+    const freed = this.freedSealed.get(ref.pageId);
+    if (live === undefined || freed?.has(ref.slot)) throw badRef(ref, 'is not a live blob of this store');
     const pin = this.store.pin(ref.pageId);
     try {
       this.cellOf(SlottedPage.read(pin.payload), ref);
     } finally {
       pin.release();
     }
-    this.freedSealed.add(key);
+    if (freed === undefined) this.freedSealed.set(ref.pageId, new Set([ref.slot]));
+    else freed.add(ref.slot);
     if (live <= 1) {
       this.directory.delete(ref.pageId);
       this.store.free(ref.pageId);
+      // The page id may come back from allocate() for new blobs: forget its freed slots.
+      this.freedSealed.delete(ref.pageId);
     } else {
       this.directory.set(ref.pageId, live - 1);
     }

@@ -180,3 +180,23 @@ describe('BlobStore', () => {
     );
   });
 });
+
+describe('BlobStore regression (torture tier, seed 790851075)', () => {
+  it('frees a blob put into a page id that an earlier, freed page had', async () => {
+    const store = PageFile.open(memoryDirectory(), { create: true, pageSizeBytes: 4096 });
+    const blobs = BlobStore.open(store);
+    const a = blobs.put(new Uint8Array(0));
+    blobs.flush();
+    await store.checkpoint(unsafeLsn(1));
+    blobs.free(a);
+    blobs.flush();
+    await store.checkpoint(unsafeLsn(2));
+    const b = blobs.put(new Uint8Array(0));
+    expect(b.pageId).toBe(a.pageId); // the same page id and slot, a different blob
+    blobs.flush();
+    await store.checkpoint(unsafeLsn(3));
+    blobs.free(b);
+    expect(() => blobs.free(b)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }) as never);
+    await store.close();
+  });
+});
