@@ -73,6 +73,8 @@ export const COMPACT_FILE = 'data.photon.compact';
 export const WAL_DIRECTORY = 'wal';
 /** The table every engine has; it cannot be dropped. */
 export const DEFAULT_TABLE = 'default';
+/** The longest B-tree catalog descriptor (@photondb/btree format v2: magic, version, five varints, flags). */
+const MAX_DESCRIPTOR_BYTES = 4 + 1 + 8 + 2 + 8 + 1 + 8 + 8;
 /** Catalog entries of tables are named TREE_PREFIX + table name. */
 export const TREE_PREFIX = 'table:';
 /** The longest table name in UTF-8 bytes. */
@@ -326,6 +328,7 @@ export class EngineCore implements TreeSource {
   async createTable(name: string): Promise<void> {
     this.checkWritable();
     if (this.trees.has(name) || this.creating.has(name)) throw new PhotonError('EXISTS', `table "${name}" already exists`);
+    this.checkCatalogRoom(name);
     this.creating.add(name);
     try {
       const lsn = this.append(RECORD_CREATE_TABLE, encodeTableRecord(name));
@@ -334,6 +337,33 @@ export class EngineCore implements TreeSource {
       });
     } finally {
       this.creating.delete(name);
+    }
+  }
+
+  /**
+   * Every table's B-tree keeps its descriptor in the page file's catalog (one meta page): refuse
+   * a table whose descriptor could not fit there at the next checkpoint, before anything is
+   * logged, rather than fail that checkpoint.
+   */
+  private checkCatalogRoom(name: string): void {
+    const encoder = new TextEncoder();
+    // Catalog entry = u16 name length + name + u32 value length + value; descriptors are at most
+    // MAX_DESCRIPTOR_BYTES. Counted for every table, existing or being created, and the new one.
+    const entry = (table: string): number => 6 + encoder.encode(TREE_PREFIX + table).length + MAX_DESCRIPTOR_BYTES;
+    let used = 2;
+    for (const table of this.trees.keys()) used += entry(table);
+    for (const table of this.creating) used += entry(table);
+    for (const other of this.store.catalogNames()) {
+      if (!other.startsWith(TREE_PREFIX)) used += 6 + encoder.encode(other).length + (this.store.getCatalog(other)?.length ?? 0);
+    }
+    const need = used + entry(name);
+    const limit = this.store.catalogCapacityBytes;
+    if (need > limit) {
+      throw new PhotonError(
+        'TOO_LARGE',
+        `table "${name}" does not fit: the catalog of table roots would need ${need} bytes and holds ${limit} with ${this.options.pageSizeBytes}-byte pages (${this.trees.size - 1} tables exist); use shorter table names, fewer tables or a larger pageSizeBytes`,
+        { limit, actual: need },
+      );
     }
   }
 

@@ -248,3 +248,27 @@ describe('argument checks of the remaining methods', () => {
     await db.close().catch(() => {});
   });
 });
+
+describe('catalog room (regression: torture tier R6)', () => {
+  it('refuses a table whose root would not fit the catalog with TOO_LARGE, before logging it, and keeps working', async () => {
+    const fileSystem = new MemoryFileSystem();
+    const db = await open<string, string>('/db', { fileSystem, ...utf8, pageSizeBytes: 4096 });
+    let created = 0;
+    let refused: unknown;
+    for (let i = 0; i < 100 && refused === undefined; i++) {
+      try {
+        await db.createTable(`${String(i).padStart(3, '0')}-${'t'.repeat(200)}`);
+        created++;
+      } catch (e) {
+        refused = e;
+      }
+    }
+    expect(refused).toMatchObject({ code: 'TOO_LARGE' });
+    expect(created).toBeGreaterThan(5);
+    await db.checkpoint();
+    await db.close();
+    const again = await open<string, string>('/db', { fileSystem, ...utf8 });
+    expect(again.tables().length).toBe(created);
+    await again.close();
+  });
+});
