@@ -257,7 +257,7 @@ describe('catalog room (regression: torture tier R6)', () => {
     let refused: unknown;
     for (let i = 0; i < 100 && refused === undefined; i++) {
       try {
-        await db.createTable(`${String(i).padStart(3, '0')}-${'t'.repeat(200)}`);
+        await db.createTable(`${String(i).padStart(3, '0')}-${'t'.repeat(90)}`);
         created++;
       } catch (e) {
         refused = e;
