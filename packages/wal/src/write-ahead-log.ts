@@ -287,8 +287,11 @@ export class WriteAheadLog implements RedoLog {
     }
     this.counters.syncs++;
     this.counters.recordSyncs++;
-    this.counters.syncedRecords += covers - this.durableLsn;
-    if (covers > this.durableLsn) this.durableLsn = covers;
+    // A rotation's seal may have made more durable while this sync ran: count only what it added.
+    if (covers > this.durableLsn) {
+      this.counters.syncedRecords += covers - this.durableLsn;
+      this.durableLsn = covers;
+    }
   }
 
   private writeOutOrFail(): void {
@@ -498,7 +501,10 @@ export class WriteAheadLog implements RedoLog {
     if (this.state === 'closed') return;
     try {
       if (this.state === 'open' && !this.options.readOnly) {
-        await this.flush({ sync: true });
+        // Records appended while close() waits are synced before the marker claims them durable;
+        // from here to the marker's write nothing awaits, so no append can slip in.
+        do await this.flush({ sync: true });
+        while (this.durableLsn < this.nextLsn - 1);
         failpoint('wal:close');
         const last = this.nextLsn - 1;
         this.pending.push({ lsn: last, type: CLOSING_MARKER_TYPE, payload: new Uint8Array(0) });
