@@ -1,80 +1,180 @@
 /**
  * Bulk loading: builds a tree bottom-up from sorted, validated entries.
  *
- * Leaves are packed to the page payload (no slack), then each branch level is packed the same
- * way from the level below. A trailing node below the underflow bound is merged into, or evenly
- * split with, its left neighbour, so the result obeys the same fill bounds as a tree built by
- * put(). All nodes are dirty; flush() writes them. The caller has checked sortedness and limits.
+ * Leaves are encoded straight from the input into node pages (format.ts, node page v1) and
+ * written to freshly allocated pages at once: no leaf node objects and no per-entry key or value
+ * views are made (those, and the garbage they left, were most of the cost of building a tree).
+ * The written leaves are clean nodes the pager decodes on demand, like any page; the branch
+ * levels above them are ordinary dirty nodes (a few per thousand entries) that flush() writes.
+ *
+ * Packing: entries are assigned to leaves by logical size (node.ts), filling each to the page
+ * payload; a trailing leaf below the underflow bound is merged into, or evenly split with, its
+ * left neighbour, so the result obeys the same fill bounds as a tree built by put(). Each branch
+ * level is packed the same way from the level below. Logical sizes bound the encoded size, so
+ * every leaf fits its page. The caller has checked sortedness and limits, and keeps nothing the
+ * input owns: keys and inline values are copied into pages, overflow values into their chains,
+ * separators into fresh buffers.
  */
 import { shortestSeparator } from './compare.js';
-import { NODE_BASE_BYTES, branchEntryBytes, leafEntryBytes, makeBranch, makeLeaf, valueLength } from './node.js';
-import type { Child, Layout, LeafNode, LeafValue, TreeNode } from './node.js';
+import { KIND_LEAF } from './format.js';
+import { NODE_BASE_BYTES, branchEntryBytes, leafEntryBytes, makeBranch } from './node.js';
+import type { BranchNode, Child, Layout } from './node.js';
+import type { Pager } from './pager.js';
 
-/** Builds a tree; returns its root and height (levels). */
-export function buildTree(layout: Layout, keys: Uint8Array[], values: LeafValue[], epoch: number): { root: TreeNode; height: number } {
-  let { nodes, separators } = packLeaves(layout, keys, values, epoch);
+/** A loaded tree: its root (a page id when it is one leaf), height and page counts. */
+export interface LoadedTree {
+  root: Child;
+  height: number;
+  leafNodes: number;
+  branchNodes: number;
+  overflowPages: number;
+}
+
+/**
+ * Builds a tree of `entries` (strictly ascending, validated, at least one):
+ * writes the leaves (and overflow chains) through `pager`, returns the dirty branch levels.
+ */
+/** Validated input: strictly ascending [key, value] pairs. */
+export type Entries = readonly (readonly [Uint8Array, Uint8Array])[];
+
+export function loadTree(pager: Pager, entries: Entries, epoch: number): LoadedTree {
+  const layout = pager.layout;
+  const starts = leafStarts(layout, entries);
+  const leaves: Child[] = new Array(starts.length);
+  const encoder = new LeafEncoder(pager);
+  for (let l = 0; l < starts.length; l++) {
+    leaves[l] = encoder.write(entries, starts[l], l + 1 < starts.length ? starts[l + 1] : entries.length);
+  }
+  const separators: Uint8Array[] = new Array(Math.max(0, starts.length - 1));
+  for (let l = 1; l < starts.length; l++) separators[l - 1] = shortestSeparator(entries[starts[l] - 1][0], entries[starts[l]][0]).slice();
+  let nodes = leaves;
+  let seps = separators;
   let height = 1;
+  let branchNodes = 0;
   while (nodes.length > 1) {
-    ({ nodes, separators } = packBranches(layout, nodes, separators, height, epoch));
+    const level = packBranches(layout, nodes, seps, height, epoch);
+    nodes = level.nodes;
+    seps = level.separators;
+    branchNodes += nodes.length;
     height++;
   }
-  return { root: nodes[0], height };
+  return { root: nodes[0], height, leafNodes: leaves.length, branchNodes, overflowPages: encoder.overflowPages };
 }
 
-interface Level {
-  nodes: TreeNode[];
-  separators: Uint8Array[];
-}
-
-function packLeaves(layout: Layout, keys: Uint8Array[], values: LeafValue[], epoch: number): Level {
-  const nodes: LeafNode[] = [];
-  let start = 0;
+/** The first entry of each leaf: greedy packing to the payload, then the last leaf fixed up. */
+function leafStarts(layout: Layout, entries: Entries): number[] {
+  const capacity = layout.capacityBytes;
+  const starts = [0];
   let size = NODE_BASE_BYTES;
-  for (let i = 0; i < keys.length; i++) {
-    const e = leafEntryBytes(layout, keys[i].length, valueLength(values[i]));
-    if (size + e > layout.capacityBytes && i > start) {
-      nodes.push(makeLeaf(layout, keys.slice(start, i), values.slice(start, i), epoch, null));
-      start = i;
+  let prevSize = 0;
+  for (let i = 0; i < entries.length; i++) {
+    const e = leafEntryBytes(layout, entries[i][0].length, entries[i][1].length);
+    if (size + e > capacity && i > starts[starts.length - 1]) {
+      starts.push(i);
+      prevSize = size;
       size = NODE_BASE_BYTES;
     }
     size += e;
   }
-  nodes.push(makeLeaf(layout, keys.slice(start), values.slice(start), epoch, null));
-  fixLastLeaf(layout, nodes, epoch);
-  const separators: Uint8Array[] = [];
-  for (let i = 1; i < nodes.length; i++) {
-    const prev = nodes[i - 1].keys;
-    separators.push(shortestSeparator(prev[prev.length - 1], nodes[i].keys[0]).slice());
+  const n = starts.length;
+  if (n < 2 || size >= layout.underflowBytes) return starts;
+  // An underfull last leaf: merge it into its neighbour, or split the two at the byte midpoint.
+  const total = prevSize + size - NODE_BASE_BYTES;
+  if (total <= capacity) {
+    starts.pop();
+    return starts;
   }
-  return { nodes, separators };
-}
-
-/** Merges an underfull last leaf into its neighbour, or splits the two evenly. */
-function fixLastLeaf(layout: Layout, nodes: LeafNode[], epoch: number): void {
-  const n = nodes.length;
-  if (n < 2 || nodes[n - 1].sizeBytes >= layout.underflowBytes) return;
-  const a = nodes[n - 2];
-  const b = nodes[n - 1];
-  const keys = a.keys.concat(b.keys);
-  const values = a.values.concat(b.values);
-  if (a.sizeBytes + b.sizeBytes - NODE_BASE_BYTES <= layout.capacityBytes) {
-    nodes.splice(n - 2, 2, makeLeaf(layout, keys, values, epoch, null));
-    return;
-  }
-  const total = a.sizeBytes + b.sizeBytes - NODE_BASE_BYTES;
+  const from = starts[n - 2];
   let acc = NODE_BASE_BYTES;
-  let m = 0;
-  while (m < keys.length - 1) {
-    const e = leafEntryBytes(layout, keys[m].length, valueLength(values[m]));
+  let m = from;
+  while (m < entries.length - 1) {
+    const e = leafEntryBytes(layout, entries[m][0].length, entries[m][1].length);
     if (acc + e / 2 > total / 2) break;
     acc += e;
     m++;
   }
-  m = Math.max(1, m);
-  nodes.splice(n - 2, 2, makeLeaf(layout, keys.slice(0, m), values.slice(0, m), epoch, null), makeLeaf(layout, keys.slice(m), values.slice(m), epoch, null));
+  starts[n - 1] = Math.max(from + 1, m);
+  return starts;
 }
 
-function packBranches(layout: Layout, below: TreeNode[], seps: Uint8Array[], level: number, epoch: number): Level {
+/** Encodes leaves into one reused buffer and writes each to a fresh page (the store copies). */
+class LeafEncoder {
+  private readonly pager: Pager;
+  private readonly buf: Uint8Array;
+  overflowPages = 0;
+
+  constructor(pager: Pager) {
+    this.pager = pager;
+    // Logical sizes bound the encoding, so a leaf never outgrows the payload.
+    this.buf = new Uint8Array(pager.layout.capacityBytes);
+  }
+
+  /** Encodes entries [from, to) as one leaf page and writes it; returns its page id. */
+  write(entries: Entries, from: number, to: number): number {
+    const layout = this.pager.layout;
+    const inlineLimit = layout.inlineLimitBytes;
+    const b = this.buf;
+    const first = entries[from][0];
+    const last = entries[to - 1][0];
+    const n = first.length < last.length ? first.length : last.length;
+    let p = 0;
+    while (p < n && first[p] === last[p]) p++; // sorted: first and last share what all share
+    b[0] = KIND_LEAF;
+    b[1] = 0;
+    const count = to - from;
+    b[2] = count & 0xff;
+    b[3] = (count >>> 8) & 0xff;
+    let at = putVarint(b, 4, p);
+    for (let j = 0; j < p; j++) b[at++] = first[j];
+    for (let i = from; i < to; i++) {
+      const k = entries[i][0];
+      const v = entries[i][1];
+      const kl = k.length;
+      const vl = v.length;
+      const s = kl - p;
+      if (s < 128) b[at++] = s;
+      else at = putVarint(b, at, s);
+      if (s < 32) for (let j = p; j < kl; j++) b[at++] = k[j];
+      else {
+        b.set(k.subarray(p), at);
+        at += s;
+      }
+      if (kl + vl > inlineLimit) {
+        const ref = this.pager.writeOverflow(v);
+        this.overflowPages += this.pager.overflowPageCount(vl);
+        b[at++] = 1; // overflow tag
+        at = putVarint(b, at, vl);
+        at = putVarint(b, at, ref.firstPageId);
+        continue;
+      }
+      b[at++] = 0; // inline tag
+      if (vl < 128) b[at++] = vl;
+      else at = putVarint(b, at, vl);
+      if (vl < 32) for (let j = 0; j < vl; j++) b[at++] = v[j];
+      else {
+        b.set(v, at);
+        at += vl;
+      }
+    }
+    const store = this.pager.store;
+    const id = store.allocate();
+    store.write(id, b.subarray(0, at));
+    return id as number;
+  }
+}
+
+/** Writes the LEB128 varint of `n` at `at`; returns the offset after it. */
+function putVarint(b: Uint8Array, at: number, n: number): number {
+  while (n >= 128) {
+    b[at++] = (n % 128) | 128;
+    n = Math.floor(n / 128);
+  }
+  b[at++] = n;
+  return at;
+}
+
+/** Packs one branch level over `below` (nodes or page ids), separated by `seps`. */
+function packBranches(layout: Layout, below: Child[], seps: Uint8Array[], level: number, epoch: number): { nodes: BranchNode[]; separators: Uint8Array[] } {
   const groups: { keys: Uint8Array[]; children: Child[] }[] = [];
   const up: Uint8Array[] = [];
   let cur = { keys: [] as Uint8Array[], children: [below[0]] as Child[] };

@@ -73,33 +73,44 @@ describe('overflow page format v1', () => {
   });
 });
 
-describe('catalog descriptor format v2', () => {
+describe('catalog descriptor format v3', () => {
+  const counts = { leafNodes: 200, branchNodes: 3, overflowPages: 1 };
+
   it('golden descriptor', () => {
-    const bytes = encodeDescriptor({ rootPageId: 300, height: 3, entries: 1000 });
-    expect(hex(bytes)).toBe('50425431' + '02' + 'ac02' + '03' + 'e807' + '00' + '00');
-    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000 });
+    const bytes = encodeDescriptor({ rootPageId: 300, height: 3, entries: 1000, counts });
+    expect(hex(bytes)).toBe('50425431' + '03' + 'ac02' + '03' + 'e807' + 'c801' + '03' + '01' + '00' + '00');
+    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000, counts });
   });
 
   it('golden descriptor with a held list', () => {
-    const bytes = encodeDescriptor({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } });
-    expect(hex(bytes)).toBe('50425431' + '02' + '07' + '01' + '02' + '00' + '05' + 'c801');
-    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } });
+    const one = { leafNodes: 1, branchNodes: 0, overflowPages: 0 };
+    const bytes = encodeDescriptor({ rootPageId: 7, height: 1, entries: 2, counts: one, held: { firstPageId: 200, lengthBytes: 5 } });
+    expect(hex(bytes)).toBe('50425431' + '03' + '07' + '01' + '02' + '01' + '00' + '00' + '00' + '05' + 'c801');
+    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 7, height: 1, entries: 2, counts: one, held: { firstPageId: 200, lengthBytes: 5 } });
     expect(hex(encodeHeldList([3, 300]))).toBe('02' + '03' + 'ac02');
     expect(decodeHeldList(encodeHeldList([3, 300]), 't')).toEqual([3, 300]);
   });
 
-  it('still reads a version 1 descriptor (no flags, no held list)', () => {
+  it('still reads a version 2 descriptor (no page counts) and a version 1 descriptor (no flags, no held list)', () => {
+    const v2 = Uint8Array.from(Buffer.from('50425431' + '02' + '07' + '01' + '02' + '00' + '05' + 'c801', 'hex'));
+    expect(decodeDescriptor(v2, 't')).toEqual({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } });
+    // A tree not yet counted (opened from v1/v2) keeps writing v2.
+    expect(encodeDescriptor({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } })).toEqual(v2);
     const v1 = Uint8Array.from(Buffer.from('50425431' + '01' + 'ac02' + '03' + 'e807', 'hex'));
     expect(decodeDescriptor(v1, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000 });
   });
 
-  it('refuses a bad magic, an unknown version, flags, trailing bytes and bad held lists with CORRUPTION', async () => {
-    const good = encodeDescriptor({ rootPageId: 2, height: 1, entries: 0 });
+  it('refuses a bad magic, an unknown version, bad counts, flags, trailing bytes and bad held lists with CORRUPTION', async () => {
+    const good = encodeDescriptor({ rootPageId: 2, height: 1, entries: 0, counts: { leafNodes: 1, branchNodes: 0, overflowPages: 0 } });
+    // magic(4) version(1) root(1) height(1) entries(1) leaves(1) branches(1) overflows(1) flags(1) held(1)
     await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(0, ...good.subarray(1)), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 3, ...good.subarray(5)), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 4, ...good.subarray(5)), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 0, ...good.subarray(5)), 't'));
     await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good, 0), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 8), 1, 0), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 5), 2, 0, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 8), 0, ...good.subarray(9)), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 8), 1, 1, ...good.subarray(10)), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 11), 1, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 11), 0, 2), 't'));
     await expectCode('CORRUPTION', () => decodeHeldList(Uint8Array.of(200, 1, 2), 't'));
     await expectCode('CORRUPTION', () => decodeHeldList(Uint8Array.of(1, 2, 3), 't'));
   });

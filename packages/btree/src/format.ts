@@ -36,19 +36,27 @@
  *        8     4  nextHi     high bits of the same
  *       12     n  data       this page's part of the value (payload length - 12 bytes)
  *
- * Catalog descriptor, format v2: the value of the tree's catalog entry in the page store.
+ * Catalog descriptor, format v3: the value of the tree's catalog entry in the page store.
  *
  *   OFFSET  SIZE  FIELD      MEANING
  *        0     4  magic      "PBT1" (50 42 54 31)
- *        4     1  version    2 (version 1, written by 0.0.x, is read as v2 with no held list and
- *                            no flags: it ends after `entries`); any other is CORRUPTION
+ *        4     1  version    3; versions 1 and 2 are still read (below); any other is CORRUPTION
  *        5     v  root       varint page id of the root node
  *        .     v  height     varint: levels, 1 for a lone leaf root
  *        .     v  entries    varint: number of key/value pairs
- *        .     1  flags      zero (reserved)
+ *        .     v  leaves     varint: leaf pages of the tree (v3 only)
+ *        .     v  branches   varint: branch pages (v3 only)
+ *        .     v  overflows  varint: overflow pages of its values (v3 only; not the held list's)
+ *        .     1  flags      zero (reserved; v2 and v3)
  *        .     v  heldBytes  varint: length of the held list; 0 = none
  *        .     v  heldFirst  varint, only when heldBytes > 0: first page of the overflow chain
  *                            (format above) holding the held list
+ *
+ * Older versions: v2 (0.1.x) has no page counts; v1 (0.0.x) also ends after `entries` (no
+ * flags, no held list). Without counts, `BTree` counts the pages once, at its first `stats()` or
+ * `verify()`; until then its flushes keep writing v2 (the same fields without the counts), so an
+ * upgrade never walks a tree unasked. Valid iff height is 1..61, leaves >= 1, branches <
+ * leaves, and nothing follows the last field.
  *
  * Held list: varint count, then count varint page ids: pages the tree no longer uses that were
  * not yet freed because a snapshot could still read them when the descriptor was written. No
@@ -70,7 +78,7 @@
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
 import { ByteReader, ByteWriter } from './internal/bytes.js';
-import { OverflowRef, makeBranch, makeLeaf } from './node.js';
+import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf } from './node.js';
 import type { Child, LeafValue, Layout, TreeNode } from './node.js';
 
 /** Node kind byte of a leaf page. */
@@ -81,12 +89,11 @@ export const KIND_BRANCH = 2;
 export const KIND_OVERFLOW = 3;
 /** Deepest branch level a page may claim (a tree of 2^60 entries is far shallower). */
 export const MAX_LEVEL = 60;
-/** Bytes before the data of an overflow page. */
-export const OVERFLOW_HEADER_BYTES = 12;
+export { OVERFLOW_HEADER_BYTES };
 /** Catalog descriptor magic, "PBT1". */
 export const DESCRIPTOR_MAGIC = Uint8Array.of(0x50, 0x42, 0x54, 0x31);
 /** Catalog descriptor format version written. */
-export const DESCRIPTOR_VERSION = 2;
+export const DESCRIPTOR_VERSION = 3;
 
 /** Redo payload format version. */
 export const REDO_VERSION = 1;
@@ -305,36 +312,51 @@ export interface Descriptor {
   readonly rootPageId: number;
   readonly height: number;
   readonly entries: number;
+  /** Pages of the tree by kind (descriptor v3; absent when read from v1 or v2). */
+  readonly counts?: { readonly leafNodes: number; readonly branchNodes: number; readonly overflowPages: number };
   /** The overflow chain of the held list, when there is one. */
   readonly held?: { readonly firstPageId: number; readonly lengthBytes: number };
 }
 
-/** Encodes a catalog descriptor (format v2). */
+/** Encodes a catalog descriptor: format v3, or v2 when the page counts are not known. */
 export function encodeDescriptor(d: Descriptor): Uint8Array {
-  const w = new ByteWriter(32);
+  const w = new ByteWriter(40);
   w.bytes(DESCRIPTOR_MAGIC);
-  w.u8(DESCRIPTOR_VERSION);
+  w.u8(d.counts === undefined ? 2 : DESCRIPTOR_VERSION);
   w.varint(d.rootPageId);
   w.varint(d.height);
   w.varint(d.entries);
+  if (d.counts !== undefined) {
+    w.varint(d.counts.leafNodes);
+    w.varint(d.counts.branchNodes);
+    w.varint(d.counts.overflowPages);
+  }
   w.u8(0);
   w.varint(d.held?.lengthBytes ?? 0);
   if (d.held !== undefined && d.held.lengthBytes > 0) w.varint(d.held.firstPageId);
   return w.finish();
 }
 
-/** Decodes a catalog descriptor (v1 or v2); throws CORRUPTION naming the entry. */
+/** Decodes a catalog descriptor (v1, v2 or v3); throws CORRUPTION naming the entry. */
 export function decodeDescriptor(bytes: Uint8Array, name: string): Descriptor {
   const fail = (what: string): never => corrupt(`catalog entry "${name}" is not a B-tree descriptor: ${what}`);
   const r = new ByteReader(bytes, (what) => fail(what));
   const magic = r.view(4, 'magic');
   if (compareKeys(magic, DESCRIPTOR_MAGIC) !== 0) fail('bad magic');
   const version = r.u8('version');
-  if (version !== 1 && version !== DESCRIPTOR_VERSION) fail(`version ${version}; this build reads versions 1 and ${DESCRIPTOR_VERSION}`);
+  if (version < 1 || version > DESCRIPTOR_VERSION) fail(`version ${version}; this build reads versions 1 to ${DESCRIPTOR_VERSION}`);
   const rootPageId = r.varint('root');
   const height = r.varint('height');
   const entries = r.varint('entries');
   if (height < 1 || height > MAX_LEVEL + 1) fail(`height ${height}`);
+  let counts: Descriptor['counts'];
+  if (version >= 3) {
+    const leafNodes = r.varint('leaf count');
+    const branchNodes = r.varint('branch count');
+    const overflowPages = r.varint('overflow count');
+    if (leafNodes < 1 || branchNodes >= leafNodes) fail(`${leafNodes} leaves and ${branchNodes} branches`);
+    counts = { leafNodes, branchNodes, overflowPages };
+  }
   let held: Descriptor['held'];
   if (version >= 2) {
     const flags = r.u8('flags');
@@ -343,7 +365,7 @@ export function decodeDescriptor(bytes: Uint8Array, name: string): Descriptor {
     if (lengthBytes > 0) held = { firstPageId: r.varint('held list page'), lengthBytes };
   }
   if (r.remaining !== 0) fail(`${r.remaining} trailing bytes`);
-  return { rootPageId, height, entries, ...(held !== undefined ? { held } : {}) };
+  return { rootPageId, height, entries, ...(counts !== undefined ? { counts } : {}), ...(held !== undefined ? { held } : {}) };
 }
 
 /** Encodes a held list: varint count, then the page ids as varints. */

@@ -23,14 +23,17 @@ import {
   lowerBound,
   makeBranch,
   makeLeaf,
+  overflowPagesOf,
   valueLength,
 } from './node.js';
-import type { BranchNode, Child, LeafNode, LeafValue, Layout, TreeNode } from './node.js';
+import type { BranchNode, Child, LeafNode, LeafValue, Layout, NodeCounts, TreeNode } from './node.js';
 
 /** What the mutation functions need from the tree. */
 export interface Writer {
   readonly layout: Layout;
   readonly epoch: number;
+  /** Page counts of the working tree, adjusted by every split, merge and value change. */
+  readonly counts: NodeCounts;
   resolve(child: Child): TreeNode;
   /** The node's page (if any) is no longer part of the working tree. */
   retireNode(node: TreeNode): void;
@@ -76,10 +79,12 @@ function insertIntoLeaf(w: Writer, leaf: LeafNode, key: Uint8Array, value: Uint8
   if (i < leaf.keys.length && compareKeys(leaf.keys[i], key) === 0) {
     const old = leaf.values[i];
     w.retireValue(old);
+    w.counts.overflowPages += overflowPagesOf(layout, key.length, value.length) - overflowPagesOf(layout, key.length, valueLength(old));
     leaf.sizeBytes += entry - leafEntryBytes(layout, key.length, valueLength(old));
     leaf.values[i] = value;
     return false;
   }
+  w.counts.overflowPages += overflowPagesOf(layout, key.length, value.length);
   leaf.keys.splice(i, 0, key);
   leaf.values.splice(i, 0, value);
   leaf.sizeBytes += entry;
@@ -93,6 +98,7 @@ export function remove(w: Writer, node: TreeNode, key: Uint8Array): void {
     if (i >= node.keys.length || compareKeys(node.keys[i], key) !== 0) return;
     const old = node.values[i];
     w.retireValue(old);
+    w.counts.overflowPages -= overflowPagesOf(w.layout, key.length, valueLength(old));
     node.sizeBytes -= leafEntryBytes(w.layout, key.length, valueLength(old));
     node.keys.splice(i, 1);
     node.values.splice(i, 1);
@@ -119,6 +125,8 @@ export function fixChild(w: Writer, parent: BranchNode, i: number): void {
 
 /** Splits a writable node in two at its byte midpoint; `node` keeps the left half. */
 export function split(w: Writer, node: TreeNode): { separator: Uint8Array; right: TreeNode } {
+  if (node.kind === 'leaf') w.counts.leafNodes++;
+  else w.counts.branchNodes++;
   if (node.kind === 'leaf') {
     const m = leafMidpoint(w.layout, node.keys, node.values);
     const right = makeLeaf(w.layout, node.keys.splice(m), node.values.splice(m), w.epoch, null);
@@ -181,6 +189,7 @@ function rebalance(w: Writer, parent: BranchNode, i: number): void {
     if (combined <= capacity) {
       replaceLeaf(left, makeLeaf(w.layout, keys, values, w.epoch, null));
       dropSlot(parent, li);
+      w.counts.leafNodes--;
       return;
     }
     const m = leafMidpoint(w.layout, keys, values);
@@ -196,6 +205,7 @@ function rebalance(w: Writer, parent: BranchNode, i: number): void {
   if (merged.sizeBytes <= capacity) {
     replaceBranch(left, merged);
     dropSlot(parent, li);
+    w.counts.branchNodes--;
     return;
   }
   const m = branchMidpoint(keys);

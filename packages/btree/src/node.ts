@@ -62,6 +62,25 @@ export type TreeNode = LeafNode | BranchNode;
 /** A dirty or in-memory node, or the page id of a clean one. */
 export type Child = TreeNode | number;
 
+/** Bytes before the data of an overflow page (format.ts, overflow page v1). */
+export const OVERFLOW_HEADER_BYTES = 12;
+
+/**
+ * Pages of the working tree by kind, kept up to date by every change (mutate.ts, tree.ts) so
+ * `stats()` is O(1); `verify()` recounts them. Overflow pages count the chains of every value
+ * stored out of line, written yet or not (a dirty value gets its chain at flush).
+ */
+export interface NodeCounts {
+  leafNodes: number;
+  branchNodes: number;
+  overflowPages: number;
+}
+
+/** Overflow pages a key/value pair of these sizes takes (0 when its value is inline). */
+export function overflowPagesOf(layout: Layout, keyBytes: number, valueBytes: number): number {
+  return isOverflow(layout, keyBytes, valueBytes) ? Math.ceil(valueBytes / (layout.capacityBytes - OVERFLOW_HEADER_BYTES)) : 0;
+}
+
 /** Header bytes of a node: kind, level, count, and a one-byte prefix length (format.ts). */
 export const NODE_BASE_BYTES = 5;
 /** Logical bytes of a branch's first child pointer. */

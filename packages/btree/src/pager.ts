@@ -149,6 +149,11 @@ export class Pager {
     return this.layout.capacityBytes - OVERFLOW_HEADER_BYTES;
   }
 
+  /** Pages an overflow chain of a `lengthBytes` value takes. */
+  overflowPageCount(lengthBytes: number): number {
+    return Math.ceil(lengthBytes / this.overflowDataBytes);
+  }
+
   private *walkChain(v: OverflowRef): Generator<{ id: number; data: Uint8Array }> {
     const maxPages = Math.ceil(v.lengthBytes / this.overflowDataBytes);
     let id = v.firstPageId;

@@ -21,18 +21,18 @@
  */
 import { PhotonError, copyBytes, describeValue } from '@photondb/contracts';
 import type { PageStore } from '@photondb/contracts';
-import { buildTree } from './bulk-load.js';
+import { loadTree } from './bulk-load.js';
 import { compareKeys as compareBytes } from './compare.js';
 import { TreeCursor, countRange, iterateRange } from './cursor.js';
 import type { Cursor, RangeOptions } from './cursor.js';
 import { decodeDescriptor, decodeHeldList, encodeDescriptor, encodeHeldList } from './format.js';
-import type { BatchOp } from './format.js';
+import type { BatchOp, Descriptor } from './format.js';
 import { checkBound, checkKey, checkValue, makeLayout, parseRange } from './limits.js';
 import type { TreeOptions } from './limits.js';
 import { insert, remove, split, writable } from './mutate.js';
 import type { Writer } from './mutate.js';
 import { OverflowRef, emptyLeaf, makeBranch, childIndex } from './node.js';
-import type { Child, Layout, LeafValue, TreeNode } from './node.js';
+import type { Child, Layout, LeafValue, NodeCounts, TreeNode } from './node.js';
 import { Pager } from './pager.js';
 import { Snapshot, lookup } from './snapshot.js';
 import type { SnapshotHost, TreeSnapshot } from './snapshot.js';
@@ -53,6 +53,8 @@ export class BTree implements Writer, SnapshotHost {
   private root: Child;
   private height: number;
   private entries: number;
+  /** Pages by kind, kept current by every change (Writer); null until counted (v1/v2 descriptor). */
+  private countsValue: NodeCounts | null = { leafNodes: 1, branchNodes: 0, overflowPages: 0 };
   private epochValue = 1;
   /** True when a write happened at the current epoch (iterators then need a new epoch). */
   private writtenThisEpoch = false;
@@ -86,21 +88,61 @@ export class BTree implements Writer, SnapshotHost {
     const bytes = store.getCatalog(name);
     if (bytes !== undefined) {
       const d = decodeDescriptor(bytes, name);
-      if (d.held !== undefined) {
-        // Pages held for snapshots of an earlier run: no snapshot survived, free them at the next flush.
-        const ref = new OverflowRef(d.held.firstPageId, d.held.lengthBytes);
-        for (const pageId of decodeHeldList(tree.pager.readValue(ref), name)) tree.retired.push({ pageId, epoch: 0 });
-        tree.heldList = ref;
-      }
       tree.root = d.rootPageId;
       tree.height = d.height;
       tree.entries = d.entries;
+      tree.countsValue = d.counts === undefined ? null : { ...d.counts };
       const root = tree.pager.load(d.rootPageId);
       if (root.level !== d.height - 1) {
         throw new PhotonError('CORRUPTION', `tree "${name}": root page ${d.rootPageId} is at level ${root.level}, descriptor says height ${d.height}`, { pageId: d.rootPageId });
       }
+      if (d.held !== undefined) tree.freeHeld(d, d.held);
     }
     return tree;
+  }
+
+  /**
+   * Frees the pages an earlier run held for its snapshots (none survives a restart) and the list's
+   * own chain, and sets the catalog entry to the same descriptor without the list: the store's
+   * next checkpoint makes the frees and the new descriptor durable together, so a crash before it
+   * finds the old list again and a page is never freed twice. On a read-only store nothing can be
+   * freed: the pages stay held (in memory, like pages retired in this run).
+   */
+  private freeHeld(d: Descriptor, held: NonNullable<Descriptor['held']>): void {
+    const ref = new OverflowRef(held.firstPageId, held.lengthBytes);
+    const ids = decodeHeldList(this.pager.readValue(ref), this.name);
+    const chain = this.pager.chainPageIds(ref);
+    const all = ids.concat(chain);
+    try {
+      if (all.length > 0) this.pager.free(all[0]);
+    } catch (e) {
+      if ((e as { code?: unknown }).code !== 'READ_ONLY') throw e;
+      for (const pageId of ids) this.retired.push({ pageId, epoch: 0 });
+      this.heldList = ref;
+      return;
+    }
+    for (let i = 1; i < all.length; i++) this.pager.free(all[i]);
+    const { rootPageId, height, entries, counts } = d;
+    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height, entries, ...(counts !== undefined ? { counts } : {}) }));
+  }
+
+  /**
+   * Pages of the working tree by kind (Writer), adjusted by every change. Until a tree opened from
+   * a v1/v2 descriptor has been counted, changes adjust a scratch copy nobody reads.
+   */
+  get counts(): NodeCounts {
+    return this.countsValue ?? this.uncounted;
+  }
+
+  private readonly uncounted: NodeCounts = { leafNodes: 0, branchNodes: 0, overflowPages: 0 };
+
+  /** The page counts, walking the tree once if they are not known yet (v1/v2 descriptor). */
+  private knownCounts(): NodeCounts {
+    if (this.countsValue === null) {
+      const s = collectStats(this.pager, this.root, this.entries, this.height);
+      this.countsValue = { leafNodes: s.leafNodes, branchNodes: s.branchNodes, overflowPages: s.overflowPages };
+    }
+    return this.countsValue;
   }
 
   /** The current write epoch (Writer). */
@@ -310,6 +352,7 @@ export class BTree implements Writer, SnapshotHost {
     if (root.sizeBytes > this.layout.capacityBytes) {
       const { separator, right } = split(this, root);
       const top = makeBranch(root.level + 1, [separator], [root, right], this.epochValue, null);
+      this.counts.branchNodes++;
       this.root = top;
       this.height++;
       return;
@@ -317,6 +360,7 @@ export class BTree implements Writer, SnapshotHost {
     let node: TreeNode = root;
     while (node.kind === 'branch' && node.keys.length === 0) {
       this.retireNode(node);
+      this.counts.branchNodes--;
       this.root = node.children[0];
       this.height--;
       node = this.pager.resolve(this.root);
@@ -334,27 +378,31 @@ export class BTree implements Writer, SnapshotHost {
     if (sortedEntries === null || typeof (sortedEntries as { [Symbol.iterator]?: unknown })?.[Symbol.iterator] !== 'function') {
       throw new PhotonError('INVALID_ARGUMENT', 'load() takes an iterable of [key, value] pairs');
     }
-    const keys: Uint8Array[] = [];
-    const values: Uint8Array[] = [];
-    for (const entry of sortedEntries) {
-      if (!Array.isArray(entry) || entry.length !== 2) throw new PhotonError('INVALID_ARGUMENT', `load() entry ${keys.length} is not a [key, value] pair`);
-      const [k, v] = entry as [unknown, unknown];
+    // One validating pass (an array is read in place; another iterable is collected once, each
+    // pair copied in case the iterator reuses it), then the leaves are encoded straight from the
+    // input into pages (bulk-load.ts): no per-entry copies, nothing of the input is retained.
+    const list: readonly unknown[] = Array.isArray(sortedEntries) ? sortedEntries : Array.from(sortedEntries as Iterable<unknown>, copyPairArray);
+    let prev: Uint8Array | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const entry = list[i];
+      if (!Array.isArray(entry) || entry.length !== 2) throw new PhotonError('INVALID_ARGUMENT', `load() entry ${i} is not a [key, value] pair`);
+      const k: unknown = entry[0];
+      const v: unknown = entry[1];
       checkKey(this.layout, k);
       checkValue(this.layout, v);
-      if (keys.length > 0 && compareBytes(keys[keys.length - 1], k) >= 0) {
-        throw new PhotonError('INVALID_ARGUMENT', `load() entry ${keys.length} is not above the previous key (input must be sorted and unique)`);
+      if (prev !== undefined && compareBytes(prev, k) >= 0) {
+        throw new PhotonError('INVALID_ARGUMENT', `load() entry ${i} is not above the previous key (input must be sorted and unique)`);
       }
-      keys.push(k);
-      values.push(v);
+      prev = k;
     }
-    if (keys.length === 0) return;
-    copyIntoArena(keys, values);
+    if (list.length === 0) return;
     this.writtenThisEpoch = true;
     this.retireNode(this.pager.resolve(this.root));
-    const built = buildTree(this.layout, keys, values, this.epochValue);
+    const built = loadTree(this.pager, list as readonly (readonly [Uint8Array, Uint8Array])[], this.epochValue);
     this.root = built.root;
     this.height = built.height;
-    this.entries = keys.length;
+    this.entries = list.length;
+    this.countsValue = { leafNodes: built.leafNodes, branchNodes: built.branchNodes, overflowPages: built.overflowPages };
   }
 
   // ------------------------------------------------------------------ flush, drop
@@ -373,7 +421,7 @@ export class BTree implements Writer, SnapshotHost {
     this.root = rootPageId;
     this.freeRetired();
     const held = this.writeHeldList();
-    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height: this.height, entries: this.entries, ...(held ? { held } : {}) }));
+    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height: this.height, entries: this.entries, ...(this.countsValue !== null ? { counts: this.countsValue } : {}), ...(held ? { held } : {}) }));
   }
 
   /**
@@ -410,6 +458,7 @@ export class BTree implements Writer, SnapshotHost {
     this.retireSubtree(this.root);
     this.dropped = true;
     this.root = emptyLeaf(this.epochValue);
+    this.countsValue = { leafNodes: 1, branchNodes: 0, overflowPages: 0 };
     this.store.setCatalog(this.name, undefined);
     if (this.heldList !== null) {
       // Its pages are on the retired list already; only the list's own chain goes now.
@@ -431,12 +480,28 @@ export class BTree implements Writer, SnapshotHost {
   /** Every structural problem found, as sentences; empty when the tree is sound. O(n). */
   verify(): string[] {
     if (this.dropped) return [];
-    return verifyTree(this.pager, this.root, this.height, this.entries);
+    return verifyTree(this.pager, this.root, this.height, this.entries, this.knownCounts());
   }
 
-  /** Counts of entries, nodes and pages. Walks the tree: O(nodes). */
+  /**
+   * Counts of entries, nodes and pages: O(1) but for `dirtyNodes`, which walks the nodes changed
+   * since the last flush (never a page). A tree opened from a v1/v2 descriptor walks itself once.
+   */
   stats(): TreeStats {
-    return collectStats(this.pager, this.dropped ? emptyLeaf(0) : this.root, this.dropped ? 0 : this.entries, this.dropped ? 1 : this.height);
+    const { cacheHits, cacheMisses, cacheEvictions } = this.pager.counters;
+    const c = this.dropped ? { leafNodes: 1, branchNodes: 0, overflowPages: 0 } : this.knownCounts();
+    return {
+      entries: this.dropped ? 0 : this.entries,
+      depth: this.dropped ? 1 : this.height,
+      leafNodes: c.leafNodes,
+      branchNodes: c.branchNodes,
+      overflowPages: c.overflowPages,
+      cachedNodes: this.pager.cachedNodes,
+      dirtyNodes: this.dropped ? 1 : countDirty(this.root),
+      cacheHits,
+      cacheMisses,
+      cacheEvictions,
+    };
   }
 
   /** The nodes a lookup of `key` visits, root first. */
@@ -459,6 +524,14 @@ export class BTree implements Writer, SnapshotHost {
   }
 }
 
+/** Dirty nodes of the version rooted at `root`: they sit above every clean one, so only they are walked. */
+function countDirty(root: Child): number {
+  if (typeof root === 'number' || root.pageId !== null) return 0;
+  let n = 1;
+  if (root.kind === 'branch') for (const c of root.children) n += countDirty(c);
+  return n;
+}
+
 /**
  * Copies a key and value into one new buffer (one backing store instead of two: allocation and
  * GC dominate put() in bench/tree.bench.ts "put replace random").
@@ -471,20 +544,9 @@ function copyPair(key: Uint8Array, value: Uint8Array): [Uint8Array, Uint8Array] 
   return [buf.subarray(0, key.length), buf.subarray(key.length)];
 }
 
-/** Replaces every key and value by a view of one shared copy (bulk load: one allocation). */
-function copyIntoArena(keys: Uint8Array[], values: Uint8Array[]): void {
-  let total = 0;
-  for (let i = 0; i < keys.length; i++) total += keys[i].length + values[i].length;
-  const arena = new Uint8Array(total);
-  let at = 0;
-  for (let i = 0; i < keys.length; i++) {
-    arena.set(keys[i], at);
-    keys[i] = new Uint8Array(arena.buffer, at, keys[i].length);
-    at += keys[i].length;
-    arena.set(values[i], at);
-    values[i] = new Uint8Array(arena.buffer, at, values[i].length);
-    at += values[i].length;
-  }
+/** A fresh [key, value] array for a pair-shaped entry; anything else as is (load validates it). */
+function copyPairArray(entry: unknown): unknown {
+  return Array.isArray(entry) && entry.length === 2 ? [entry[0], entry[1]] : entry;
 }
 
 function checkOp(layout: Layout, op: unknown): void {

@@ -11,8 +11,8 @@
  */
 import { compareKeys } from './compare.js';
 import { varintBytes } from './internal/bytes.js';
-import { OverflowRef, branchEntryBytes, makeBranch, makeLeaf } from './node.js';
-import type { Child, Layout, TreeNode } from './node.js';
+import { OverflowRef, branchEntryBytes, makeBranch, makeLeaf, overflowPagesOf, valueLength } from './node.js';
+import type { Child, Layout, NodeCounts, TreeNode } from './node.js';
 import type { Pager } from './pager.js';
 
 /** Counts describing a tree. */
@@ -60,8 +60,9 @@ function show(key: Uint8Array | undefined): string {
 }
 
 /** Checks the version rooted at `root`; returns every problem found. */
-export function verifyTree(pager: Pager, root: Child, height: number, entries: number): string[] {
+export function verifyTree(pager: Pager, root: Child, height: number, entries: number, counts: NodeCounts): string[] {
   const problems: string[] = [];
+  const found: NodeCounts = { leafNodes: 0, branchNodes: 0, overflowPages: 0 };
   const seen = new Set<number>();
   const layout = pager.layout;
   const minFill = minFillBytes(layout);
@@ -86,8 +87,11 @@ export function verifyTree(pager: Pager, root: Child, height: number, entries: n
     checkKeys(node, where, lo, hi, problems);
     checkSize(node, where, layout, isRoot ? 0 : minFill, problems);
     if (node.kind === 'leaf') {
+      found.leafNodes++;
       counted += node.keys.length;
-      for (const v of node.values) {
+      for (let i = 0; i < node.values.length; i++) {
+        const v = node.values[i];
+        found.overflowPages += overflowPagesOf(layout, node.keys[i].length, valueLength(v));
         if (!(v instanceof OverflowRef)) continue;
         try {
           const ids = pager.chainPageIds(v);
@@ -100,6 +104,7 @@ export function verifyTree(pager: Pager, root: Child, height: number, entries: n
       }
       return;
     }
+    found.branchNodes++;
     if (node.children.length !== node.keys.length + 1) problems.push(`${where}: ${node.children.length} children for ${node.keys.length} separators`);
     if (node.keys.length === 0) problems.push(`${where}: branch without separators`);
     if (level === 0) return;
@@ -110,6 +115,9 @@ export function verifyTree(pager: Pager, root: Child, height: number, entries: n
 
   visit(root, height - 1, undefined, undefined, true);
   if (counted !== entries) problems.push(`tree holds ${counted} entries, its count says ${entries}`);
+  for (const k of ['leafNodes', 'branchNodes', 'overflowPages'] as const) {
+    if (found[k] !== counts[k]) problems.push(`tree has ${found[k]} ${k}, its count says ${counts[k]}`);
+  }
   return problems;
 }
 
@@ -129,11 +137,14 @@ function checkSize(node: TreeNode, where: string, layout: Layout, minFill: numbe
   if (recount < minFill) problems.push(`${where}: ${recount} bytes are below the minimum fill of ${minFill}`);
 }
 
-/** Counts nodes, overflow pages and dirty nodes of the version rooted at `root`. O(nodes). */
+/**
+ * Counts nodes, overflow pages (of every out-of-line value, written or not) and dirty nodes of the
+ * version rooted at `root` by walking it: O(nodes). BTree.stats() keeps these counts incrementally;
+ * this walk counts a tree opened from a descriptor without them.
+ */
 export function collectStats(pager: Pager, root: Child, entries: number, height: number): TreeStats {
   const { cacheHits, cacheMisses, cacheEvictions } = pager.counters;
   const stats: TreeStats = { entries, depth: height, leafNodes: 0, branchNodes: 0, overflowPages: 0, cachedNodes: 0, dirtyNodes: 0, cacheHits, cacheMisses, cacheEvictions };
-  const per = pager.overflowDataBytes;
   const visit = (child: Child): void => {
     const node = pager.resolve(child);
     if (node.pageId === null) stats.dirtyNodes++;
@@ -143,7 +154,7 @@ export function collectStats(pager: Pager, root: Child, entries: number, height:
       return;
     }
     stats.leafNodes++;
-    for (const v of node.values) if (v instanceof OverflowRef) stats.overflowPages += Math.ceil(v.lengthBytes / per);
+    for (let i = 0; i < node.values.length; i++) stats.overflowPages += overflowPagesOf(pager.layout, node.keys[i].length, valueLength(node.values[i]));
   };
   visit(root);
   stats.cachedNodes = pager.cachedNodes;
