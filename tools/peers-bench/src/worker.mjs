@@ -68,15 +68,28 @@ function emit(o) {
   process.stdout.write(JSON.stringify({ engine: engineName, ...o }) + '\n');
 }
 
+/** Wall-clock epoch seconds (the clock strace -ttt stamps syscalls with), for counting syncs per workload. */
+const wallSeconds = () => (performance.timeOrigin + performance.now()) / 1000;
+
 async function timed(workload, ops, fn) {
+  const wallStart = wallSeconds();
   const started = performance.now();
   try {
     const extra = (await fn()) ?? {};
     const seconds = (performance.now() - started) / 1000;
-    emit({ workload, ops, seconds, opsPerSec: ops / seconds, ...extra });
+    emit({ workload, ops, seconds, opsPerSec: ops / seconds, wallStart, wallEnd: wallSeconds(), ...extra });
   } catch (e) {
-    emit({ workload, ops, error: String(e?.message ?? e) });
+    emit({ workload, ops, error: String(e?.message ?? e), wallStart, wallEnd: wallSeconds() });
   }
+}
+
+/** A latency histogram in nanoseconds; `summary()` gives p50/p99 in microseconds. */
+function latencies() {
+  const h = createHistogram();
+  return {
+    record: (ms) => h.record(Math.max(1, Math.round(ms * 1e6))),
+    summary: () => ({ p50us: h.percentile(50) / 1000, p99us: h.percentile(99) / 1000 }),
+  };
 }
 
 async function fill(db, order, batch, nextValue, sync) {
@@ -142,6 +155,7 @@ async function ycsb(adapter, dir) {
   const mustGet = async (k) => {
     const v = await db.get(key(k));
     if (v === undefined || v === null) throw new Error(`record ${k} not found`);
+    if (v.length !== 1000) throw new Error(`record ${k} has ${v.length} bytes`);
     return v;
   };
   let writes = [];
@@ -189,9 +203,15 @@ async function ycsb(adapter, dir) {
   await mix('ycsb-e', async (r) => {
     if (r >= 0.95) return insert();
     const from = pick();
-    const n = await db.scan(key(from), 1 + Math.floor(rand() * 100));
-    if (n < 1) throw new Error(`scan from record ${from} returned nothing`);
+    const limit = 1 + Math.floor(rand() * 100);
+    // Records 0 … visible-1 all exist, and inserts still in flight may add more.
+    const atLeast = Math.min(limit, visible - from);
+    const n = await db.scan(key(from), limit);
+    if (n < atLeast || n > limit) throw new Error(`scan of ${limit} from record ${from} returned ${n} entries (expected ${atLeast}-${limit})`);
   });
+  // Counts: the loaded records plus every insert of D and E, nothing lost, nothing extra.
+  const total = await db.scanAll();
+  if (total !== count) emit({ workload: 'ycsb-e', error: `after YCSB the store holds ${total} records, expected ${count}` });
   await db.close();
 }
 
@@ -218,18 +238,22 @@ async function main() {
       }
       const reads = shuffled(N, SEED + 1).slice(0, Math.min(N, 200_000));
       await timed('readrandom', reads.length, async () => {
-        const h = createHistogram();
+        const h = latencies();
         for (const k of reads) {
           const t = performance.now();
           const v = await db.get(key(k));
-          h.record(Math.max(1, Math.round((performance.now() - t) * 1000)));
+          h.record(performance.now() - t);
           if (v === undefined || v === null) throw new Error(`key ${k} not found`);
+          if (v.length !== VALUE_BYTES) throw new Error(`key ${k}: value of ${v.length} bytes`);
         }
-        return { p50us: h.percentile(50) / 1000, p99us: h.percentile(99) / 1000 };
+        return h.summary();
       });
       if (db.getSync) {
         await timed('readsync', reads.length, async () => {
-          for (const k of reads) if (db.getSync(key(k)) === undefined) throw new Error(`key ${k} not found`);
+          for (const k of reads) {
+            const v = db.getSync(key(k));
+            if (v === undefined || v === null) throw new Error(`key ${k} not found`);
+          }
         });
       }
       await timed('readmissing', reads.length, async () => {
@@ -253,12 +277,6 @@ async function main() {
       });
       await timed('overwrite', N, () => fill(db, shuffled(N, SEED + 3), 1000, nextValue, true));
       await db.close();
-    } else if (group === 'synccount') {
-      // N durable single-put commits, one after another, for counting syncs under strace.
-      const nextValue = values(SEED);
-      const db = await adapter(dir);
-      if (!db.memoryOnly) for (let i = 0; i < N; i++) await db.put(key(i), nextValue(), { sync: true });
-      await db.close();
     } else if (group === 'ycsb') {
       await ycsb(adapter, dir);
     } else if (group === 'sync') {
@@ -267,14 +285,16 @@ async function main() {
       if (db.memoryOnly) return;
       const singles = Math.max(100, Math.floor(N / 500));
       await timed('fillsync', singles, async () => {
-        const h = createHistogram();
+        const h = latencies();
         for (let i = 0; i < singles; i++) {
           const t = performance.now();
           await db.put(key(i), nextValue(), { sync: true });
-          h.record(Math.max(1, Math.round((performance.now() - t) * 1000)));
+          h.record(performance.now() - t);
         }
-        return { p50us: h.percentile(50) / 1000, p99us: h.percentile(99) / 1000 };
+        return h.summary();
       });
+      const found = await db.scan(key(0), singles + 10);
+      if (found !== singles) emit({ workload: 'fillsync', error: `after ${singles} durable puts a scan found ${found} entries` });
       for (const clients of [1, 8, 64]) {
         const total = singles * 2;
         let next = 0;
@@ -286,6 +306,9 @@ async function main() {
             }
           }));
         });
+        // Checked after the timing: every acknowledged commit is readable.
+        const n = await db.scan(key(1_000_000_000), total + 10);
+        if (n !== total) emit({ workload: `commits-${clients}`, error: `after ${total} commits a scan found ${n} entries` });
       }
       await db.close();
     }
