@@ -198,7 +198,7 @@ function packBranches(layout: Layout, below: Child[], seps: Uint8Array[], level:
   const last = nodes[nodes.length - 1];
   if (nodes.length >= 2 && (last.sizeBytes < layout.underflowBytes || last.keys.length === 0)) {
     const a = nodes[nodes.length - 2];
-    const keys = [...a.keys, up[up.length - 1], ...last.keys];
+    const keys = a.keys.concat(last.keys, up[up.length - 1]);
     const children = a.children.concat(last.children);
     const merged = makeBranch(level, keys, children, epoch, null);
     if (merged.sizeBytes <= layout.capacityBytes) {
@@ -212,7 +212,7 @@ function packBranches(layout: Layout, below: Child[], seps: Uint8Array[], level:
         makeBranch(level, keys.slice(0, m), children.slice(0, m + 1), epoch, null),
         makeBranch(level, keys.slice(m + 1), children.slice(m + 1), epoch, null),
       );
-      up[up.length - 1] = keys[m];
+      up[up.length - 1] = keys.at(m);
     }
   }
   return { nodes, separators: up };

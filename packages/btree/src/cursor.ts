@@ -83,16 +83,16 @@ export class TreeCursor implements Cursor {
   }
 
   get key(): Uint8Array {
-    return this.current().keys[this.pos];
+    return this.current().keys.at(this.pos);
   }
 
   get value(): Uint8Array {
-    return this.source.readValue(this.current().values[this.pos]);
+    return this.source.readValue(this.current().values.get(this.pos));
   }
 
   /** The current value slot, without reading an overflow chain. */
   rawValue(): LeafValue {
-    return this.current().values[this.pos];
+    return this.current().values.get(this.pos);
   }
 
   private current(): LeafNode {

@@ -29,11 +29,11 @@ describe('node page format v1', () => {
     expect(hex(bytes)).toBe('0100020002' + '6170' + '03706c65' + '0003726564' + '057269636f74' + '01' + '8827' + 'ac02');
     const back = decodeNode(bytes, 9, layout);
     expect(back.kind).toBe('leaf');
-    expect(back.keys.map((k) => Buffer.from(k).toString())).toEqual(['apple', 'apricot']);
+    expect(back.keys.toArray().map((k) => Buffer.from(k).toString())).toEqual(['apple', 'apricot']);
     expect(back.pageId).toBe(9);
     if (back.kind === 'leaf') {
-      expect(hex(back.values[0] as Uint8Array)).toBe(hex(enc('red')));
-      expect(back.values[1]).toEqual(new OverflowRef(300, 5000));
+      expect(hex(back.values.get(0) as Uint8Array)).toBe(hex(enc('red')));
+      expect(back.values.get(1)).toEqual(new OverflowRef(300, 5000));
     }
   });
 

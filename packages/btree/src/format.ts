@@ -78,7 +78,8 @@
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
 import { ByteReader, ByteWriter } from './internal/bytes.js';
-import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf } from './node.js';
+import { KeyList, ValueList } from './keys.js';
+import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf, sharedPrefix } from './node.js';
 import type { Child, LeafValue, Layout, TreeNode } from './node.js';
 
 /** Node kind byte of a leaf page. */
@@ -111,39 +112,31 @@ function corrupt(what: string, pageId?: number): never {
   throw new PhotonError('CORRUPTION', what, pageId === undefined ? {} : { pageId });
 }
 
-function commonPrefix(keys: Uint8Array[]): number {
-  if (keys.length === 0) return 0;
-  const first = keys[0];
-  const last = keys[keys.length - 1];
-  const n = Math.min(first.length, last.length);
-  let i = 0;
-  while (i < n && first[i] === last[i]) i++;
-  return i; // sorted keys: the first and last share what every key shares
-}
-
 /**
  * Encodes a node. Leaf values must already be inline-sized bytes or OverflowRefs (the pager
  * writes overflow chains first); children must be page ids.
  */
 export function encodeNode(node: TreeNode): Uint8Array {
   const w = new ByteWriter(node.sizeBytes);
-  const p = commonPrefix(node.keys);
+  const keys = node.keys;
+  // Sorted keys: the first and last share what every key shares. A lone key is not compressed.
+  const p = sharedPrefix(keys);
   w.u8(node.kind === 'leaf' ? KIND_LEAF : KIND_BRANCH);
   w.u8(node.level);
-  w.u16(node.keys.length);
+  w.u16(keys.length);
   w.varint(p);
-  if (p > 0) w.bytes(node.keys[0].subarray(0, p));
+  if (p > 0) w.bytes(keys.at(0).subarray(0, p));
   if (node.kind === 'leaf') {
-    for (let i = 0; i < node.keys.length; i++) {
-      const k = node.keys[i];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys.at(i);
       w.varint(k.length - p);
       w.bytes(k.subarray(p));
-      writeValue(w, node.values[i]);
+      writeValue(w, node.values.get(i));
     }
   } else {
     w.varint(childPageId(node.children[0]));
-    for (let i = 0; i < node.keys.length; i++) {
-      const k = node.keys[i];
+    for (let i = 0; i < keys.length; i++) {
+      const k = keys.at(i);
       w.varint(k.length - p);
       w.bytes(k.subarray(p));
       w.varint(childPageId(node.children[i + 1]));
@@ -171,13 +164,13 @@ function writeValue(w: ByteWriter, v: LeafValue): void {
 }
 
 /**
- * Decodes a node page into a clean node (pageId set, epoch 0). The payload is copied once;
- * keys without a prefix and inline values are views of that copy. Throws CORRUPTION.
+ * Decodes a node page into a clean node (pageId set, epoch 0). Keys (with the prefix put back)
+ * and inline values are copied into the node's packed lists (keys.ts); nothing refers to
+ * `payload` afterwards. Throws CORRUPTION.
  */
 export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout): TreeNode {
   const fail = (what: string, offset: number): never => corrupt(`B-tree page ${pageId}: ${what} (offset ${offset})`, pageId);
-  const buf = copyBytes(payload);
-  const r = new ByteReader(buf, fail);
+  const r = new ByteReader(payload, fail);
   const kind = r.u8('kind');
   const level = r.u8('level');
   const count = r.u16('count');
@@ -186,48 +179,35 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
   if (kind === KIND_BRANCH && count === 0) fail('branch with no separator', 2);
   const p = r.varint('prefix length');
   const prefix = r.view(p, 'prefix');
-  const keys: Uint8Array[] = new Array(count);
-  // Keys with the prefix put back are views of one arena per node: one allocation, not one per
-  // key (a fresh small ArrayBuffer costs about a microsecond). The arena is sized for the worst
-  // case, the whole payload after the prefix, per key.
-  let arena: Uint8Array | undefined;
-  let arenaAt = 0;
-  const readKey = (i: number): Uint8Array => {
+  // Keys (prefix put back) are packed into one arena per node, sized for keys of the prefix plus
+  // 16 bytes; it grows if they are longer.
+  const keys = KeyList.empty(count, Math.min(count * (p + 16), count * p + r.remaining) + 16);
+  const readKey = (i: number): void => {
     const s = r.varint('key length');
-    const suffix = r.view(s, 'key');
-    let key = suffix;
-    if (p > 0) {
-      if (arena === undefined || arenaAt + p + s > arena.length) {
-        arena = new Uint8Array(Math.max(p + s, p * (count - i) + r.remaining));
-        arenaAt = 0;
-      }
-      key = arena.subarray(arenaAt, arenaAt + p + s);
-      key.set(prefix);
-      key.set(suffix, p);
-      arenaAt += p + s;
-    }
-    if (i > 0 && compareKeys(keys[i - 1], key) >= 0) fail(`key ${i} is not above key ${i - 1}`, r.pos);
-    return key;
+    keys.pushJoined(prefix, r.view(s, 'key'));
+    if (i > 0 && keys.compareKeysAt(i - 1, i) >= 0) fail(`key ${i} is not above key ${i - 1}`, r.pos);
   };
   let node: TreeNode;
   if (kind === KIND_LEAF) {
-    const values: LeafValue[] = new Array(count);
+    // Value bytes are at most what remains of the page.
+    const values = ValueList.empty(count, r.remaining);
     for (let i = 0; i < count; i++) {
-      keys[i] = readKey(i);
-      values[i] = readValue(r, keys[i].length, layout, fail);
+      readKey(i);
+      const v = readValue(r, keys.lengthAt(i), layout, fail);
+      if (v instanceof Uint8Array) values.pushInline(v);
+      else values.insert(i, v);
     }
     node = makeLeaf(layout, keys, values, 0, pageId);
   } else {
     const children: Child[] = new Array(count + 1);
     children[0] = r.varint('child');
     for (let i = 0; i < count; i++) {
-      keys[i] = readKey(i);
+      readKey(i);
       children[i + 1] = r.varint('child');
     }
     node = makeBranch(level, keys, children, 0, pageId);
   }
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the last entry`, r.pos);
-  node.prefixLen = count > 0 ? p : 0;
   if (node.sizeBytes > layout.capacityBytes) fail(`node of ${node.sizeBytes} logical bytes exceeds ${layout.capacityBytes}`, 0);
   return node;
 }

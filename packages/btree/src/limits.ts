@@ -30,8 +30,20 @@ export interface TreeOptions {
   maxKeyBytes?: number;
   /** Largest value in bytes; default 16 MiB; at most 2^31 - 1. */
   maxValueBytes?: number;
-  /** Decoded nodes kept in the pager's cache; default 4096, at least 1. */
+  /** Decoded nodes kept in the pager's cache; default 4096, at least 1. Ignored with `cacheBytes`. */
   cacheNodes?: number;
+  /**
+   * Memory the pager's cache of decoded nodes may use, in bytes (each node counted by its packed
+   * keys and values plus a fixed overhead, `nodeMemoryBytes`); when set, it bounds the cache
+   * instead of `cacheNodes`. At least 1; the cache always keeps the node it just loaded.
+   */
+  cacheBytes?: number;
+}
+
+/** How the pager's cache is bounded: a node count, or bytes of node memory. */
+export interface CacheBudget {
+  readonly unit: 'nodes' | 'bytes';
+  readonly limit: number;
 }
 
 function bad(message: string): never {
@@ -48,7 +60,7 @@ function intOption(options: TreeOptions, name: keyof TreeOptions, fallback: numb
 }
 
 /** Derives the node layout from the store and validated options. Throws INVALID_ARGUMENT. */
-export function makeLayout(store: PageStore, options: TreeOptions | undefined): { layout: Layout; cacheNodes: number } {
+export function makeLayout(store: PageStore, options: TreeOptions | undefined): { layout: Layout; cache: CacheBudget } {
   if (options !== undefined && (typeof options !== 'object' || options === null)) bad('options must be an object');
   const o = options ?? {};
   const capacity = store.payloadCapacityBytes;
@@ -59,10 +71,11 @@ export function makeLayout(store: PageStore, options: TreeOptions | undefined): 
   const maxKeyBytes = intOption(o, 'maxKeyBytes', Math.min(MAX_KEY_BYTES, Math.floor(capacity / 4), keyLimit), 1, Math.min(MAX_KEY_BYTES, keyLimit));
   const maxValueBytes = intOption(o, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 0, MAX_VALUE_BYTES);
   const cacheNodes = intOption(o, 'cacheNodes', DEFAULT_CACHE_NODES, 1, 2 ** 30);
+  const cacheBytes = o.cacheBytes === undefined ? undefined : intOption(o, 'cacheBytes', 0, 1, 2 ** 50);
   const quarter = Math.floor(capacity / 4);
   return {
     layout: { capacityBytes: capacity, inlineLimitBytes: quarter, underflowBytes: quarter, maxKeyBytes, maxValueBytes },
-    cacheNodes,
+    cache: cacheBytes === undefined ? { unit: 'nodes', limit: cacheNodes } : { unit: 'bytes', limit: cacheBytes },
   };
 }
 

@@ -14,17 +14,18 @@
  */
 import { invariant } from '@photondb/contracts';
 import { compareKeys, shortestSeparator } from './compare.js';
+import { KeyList, ValueList } from './keys.js';
 import {
   NODE_BASE_BYTES,
   branchEntryBytes,
-  childIndex,
+  childIndexIn,
   copyNode,
   leafEntryBytes,
-  lowerBound,
+  lowerBoundIn,
   makeBranch,
   makeLeaf,
+  notePrefix,
   overflowPagesOf,
-  valueLength,
 } from './node.js';
 import type { BranchNode, Child, LeafNode, LeafValue, Layout, NodeCounts, TreeNode } from './node.js';
 
@@ -65,92 +66,123 @@ export function writableChild(w: Writer, parent: BranchNode, i: number): TreeNod
 /** Puts key/value into the subtree of writable `node`. Returns true when the key was new. */
 export function insert(w: Writer, node: TreeNode, key: Uint8Array, value: Uint8Array): boolean {
   if (node.kind === 'leaf') return insertIntoLeaf(w, node, key, value);
-  const i = childIndex(node.keys, key, compareKeys);
+  const i = childIndexIn(node, key);
   const child = writableChild(w, node, i);
   const added = insert(w, child, key, value);
-  fixChild(w, node, i);
+  fixChild(w, node, i, key);
   return added;
 }
 
 function insertIntoLeaf(w: Writer, leaf: LeafNode, key: Uint8Array, value: Uint8Array): boolean {
   const layout = w.layout;
-  const i = lowerBound(leaf.keys, key, compareKeys);
+  const i = lowerBoundIn(leaf, key);
   const entry = leafEntryBytes(layout, key.length, value.length);
-  if (i < leaf.keys.length && compareKeys(leaf.keys[i], key) === 0) {
-    const old = leaf.values[i];
-    w.retireValue(old);
-    w.counts.overflowPages += overflowPagesOf(layout, key.length, value.length) - overflowPagesOf(layout, key.length, valueLength(old));
-    leaf.sizeBytes += entry - leafEntryBytes(layout, key.length, valueLength(old));
-    leaf.values[i] = value;
+  if (i < leaf.keys.length && leaf.keys.compareAt(i, key) === 0) {
+    const oldLength = leaf.values.lengthAt(i);
+    if (leaf.values.isRef(i)) w.retireValue(leaf.values.get(i));
+    w.counts.overflowPages += overflowPagesOf(layout, key.length, value.length) - overflowPagesOf(layout, key.length, oldLength);
+    leaf.sizeBytes += entry - leafEntryBytes(layout, key.length, oldLength);
+    leaf.values.set(i, value);
     return false;
   }
   w.counts.overflowPages += overflowPagesOf(layout, key.length, value.length);
-  leaf.keys.splice(i, 0, key);
-  leaf.values.splice(i, 0, value);
+  leaf.keys.insert(i, key);
+  leaf.values.insert(i, value);
   leaf.sizeBytes += entry;
+  notePrefix(leaf, i);
   return true;
 }
 
 /** Deletes key from the subtree of writable `node`. Precondition: the key is present. */
 export function remove(w: Writer, node: TreeNode, key: Uint8Array): void {
   if (node.kind === 'leaf') {
-    const i = lowerBound(node.keys, key, compareKeys);
-    if (i >= node.keys.length || compareKeys(node.keys[i], key) !== 0) return;
-    const old = node.values[i];
-    w.retireValue(old);
-    w.counts.overflowPages -= overflowPagesOf(w.layout, key.length, valueLength(old));
-    node.sizeBytes -= leafEntryBytes(w.layout, key.length, valueLength(old));
-    node.keys.splice(i, 1);
-    node.values.splice(i, 1);
+    const i = lowerBoundIn(node, key);
+    if (i >= node.keys.length || node.keys.compareAt(i, key) !== 0) return;
+    const oldLength = node.values.lengthAt(i);
+    if (node.values.isRef(i)) w.retireValue(node.values.get(i));
+    w.counts.overflowPages -= overflowPagesOf(w.layout, key.length, oldLength);
+    node.sizeBytes -= leafEntryBytes(w.layout, key.length, oldLength);
+    node.keys.removeAt(i);
+    node.values.removeAt(i);
     return;
   }
-  const i = childIndex(node.keys, key, compareKeys);
+  const i = childIndexIn(node, key);
   remove(w, writableChild(w, node, i), key);
   fixChild(w, node, i);
 }
 
-/** Restores the size bounds of child `i` of writable `parent` after a change below it. */
-export function fixChild(w: Writer, parent: BranchNode, i: number): void {
+/**
+ * Restores the size bounds of child `i` of writable `parent` after a change below it. `inserted`
+ * is the key just put, if any: when it became the last key of the parent's last leaf (keys
+ * arriving in ascending order), the leaf is split unevenly (`split`).
+ */
+export function fixChild(w: Writer, parent: BranchNode, i: number, inserted?: Uint8Array): void {
   const child = w.resolve(parent.children[i]);
   if (child.sizeBytes > w.layout.capacityBytes) {
-    const { separator, right } = split(w, child);
-    parent.keys.splice(i, 0, separator);
+    const appending =
+      inserted !== undefined && child.kind === 'leaf' && i === parent.children.length - 1 && child.keys.compareAt(child.keys.length - 1, inserted) === 0;
+    const { separator, right } = split(w, child, appending);
+    parent.keys.insert(i, separator);
     parent.children.splice(i + 1, 0, right);
     parent.sizeBytes += branchEntryBytes(separator.length);
+    notePrefix(parent, i);
     // A redistribution can leave the new right half still large; both halves fit by the limits.
   } else if (child.sizeBytes < w.layout.underflowBytes && parent.children.length > 1) {
     rebalance(w, parent, i);
   }
 }
 
-/** Splits a writable node in two at its byte midpoint; `node` keeps the left half. */
-export function split(w: Writer, node: TreeNode): { separator: Uint8Array; right: TreeNode } {
+/**
+ * Splits a writable node in two; `node` keeps the left part. At the byte midpoint, or, for a leaf
+ * being appended to (`appending`), so that the right part is just above the underflow bound:
+ * ascending inserts then leave leaves about 3/4 full instead of half full, and the right part
+ * still meets the fill guarantee (verify.ts `minFillBytes`).
+ */
+export function split(w: Writer, node: TreeNode, appending = false): { separator: Uint8Array; right: TreeNode } {
   if (node.kind === 'leaf') w.counts.leafNodes++;
   else w.counts.branchNodes++;
   if (node.kind === 'leaf') {
-    const m = leafMidpoint(w.layout, node.keys, node.values);
-    const right = makeLeaf(w.layout, node.keys.splice(m), node.values.splice(m), w.epoch, null);
+    const skewed = appending ? appendSplitPoint(w.layout, node) : -1;
+    const m = skewed > 0 ? skewed : leafMidpoint(w.layout, node.keys, node.values);
+    const right = makeLeaf(w.layout, node.keys.splitOff(m), node.values.splitOff(m), w.epoch, null);
     node.sizeBytes -= right.sizeBytes - NODE_BASE_BYTES;
-    return { separator: shortestSeparator(node.keys[m - 1], right.keys[0]).slice(), right };
+    return { separator: shortestSeparator(node.keys.at(m - 1), right.keys.at(0)).slice(), right };
   }
   const m = branchMidpoint(node.keys);
-  const separator = node.keys[m];
+  const separator = node.keys.at(m);
   const right = makeBranch(node.level, node.keys.slice(m + 1), node.children.slice(m + 1), w.epoch, null);
   const left = makeBranch(node.level, node.keys.slice(0, m), node.children.slice(0, m + 1), w.epoch, null);
   node.keys = left.keys;
   node.children = left.children;
   node.sizeBytes = left.sizeBytes;
+  node.prefixLen = left.prefixLen;
   return { separator, right };
 }
 
+/**
+ * Split index for an appended-to leaf: the largest m whose right part [m, n) reaches the underflow
+ * bound, or -1 when the left part would then not fit a page (very large entries).
+ */
+function appendSplitPoint(layout: Layout, leaf: LeafNode): number {
+  const n = leaf.keys.length;
+  let right = NODE_BASE_BYTES;
+  let m = n;
+  while (m > 1 && right < layout.underflowBytes) {
+    m--;
+    right += leafEntryBytes(layout, leaf.keys.lengthAt(m), leaf.values.lengthAt(m));
+  }
+  const left = leaf.sizeBytes - right + NODE_BASE_BYTES;
+  return right >= layout.underflowBytes && left <= layout.capacityBytes && m >= 1 ? m : -1;
+}
+
 /** Split index m (1 <= m <= n-1): entries [0, m) stay left. */
-function leafMidpoint(layout: Layout, keys: Uint8Array[], values: LeafValue[]): number {
+function leafMidpoint(layout: Layout, keys: KeyList, values: ValueList): number {
   let total = 0;
-  for (let i = 0; i < keys.length; i++) total += leafEntryBytes(layout, keys[i].length, valueLength(values[i]));
+  for (let i = 0; i < keys.length; i++) total += leafEntryBytes(layout, keys.lengthAt(i), values.lengthAt(i));
   let acc = 0;
   let m = 0;
   while (m < keys.length - 1) {
-    const e = leafEntryBytes(layout, keys[m].length, valueLength(values[m]));
+    const e = leafEntryBytes(layout, keys.lengthAt(m), values.lengthAt(m));
     if (acc + e / 2 > total / 2) break;
     acc += e;
     m++;
@@ -159,13 +191,13 @@ function leafMidpoint(layout: Layout, keys: Uint8Array[], values: LeafValue[]): 
 }
 
 /** Index of the separator that moves up (1 <= m <= n-2 when n >= 3). */
-function branchMidpoint(keys: Uint8Array[]): number {
+function branchMidpoint(keys: KeyList): number {
   let total = 0;
-  for (const k of keys) total += branchEntryBytes(k.length);
+  for (let i = 0; i < keys.length; i++) total += branchEntryBytes(keys.lengthAt(i));
   let acc = 0;
   let m = 0;
   while (m < keys.length - 1) {
-    const e = branchEntryBytes(keys[m].length);
+    const e = branchEntryBytes(keys.lengthAt(m));
     if (acc + e / 2 > total / 2) break;
     acc += e;
     m++;
@@ -181,7 +213,7 @@ function rebalance(w: Writer, parent: BranchNode, i: number): void {
   const left = writableChild(w, parent, li);
   const right = writableChild(w, parent, ri);
   const capacity = w.layout.capacityBytes;
-  const oldSeparator = parent.keys[li];
+  const oldSeparator = parent.keys.at(li);
   if (left.kind === 'leaf' && right.kind === 'leaf') {
     const combined = left.sizeBytes + right.sizeBytes - NODE_BASE_BYTES;
     const keys = left.keys.concat(right.keys);
@@ -195,11 +227,11 @@ function rebalance(w: Writer, parent: BranchNode, i: number): void {
     const m = leafMidpoint(w.layout, keys, values);
     replaceLeaf(left, makeLeaf(w.layout, keys.slice(0, m), values.slice(0, m), w.epoch, null));
     replaceLeaf(right, makeLeaf(w.layout, keys.slice(m), values.slice(m), w.epoch, null));
-    setSeparator(parent, li, shortestSeparator(left.keys[m - 1], right.keys[0]).slice());
+    setSeparator(parent, li, shortestSeparator(left.keys.at(m - 1), right.keys.at(0)).slice());
     return;
   }
   invariant(left.kind === 'branch' && right.kind === 'branch', 'siblings of different kinds');
-  const keys = [...left.keys, oldSeparator, ...right.keys];
+  const keys = left.keys.concat(right.keys, oldSeparator);
   const children = left.children.concat(right.children);
   const merged = makeBranch(left.level, keys, children, w.epoch, null);
   if (merged.sizeBytes <= capacity) {
@@ -211,29 +243,32 @@ function rebalance(w: Writer, parent: BranchNode, i: number): void {
   const m = branchMidpoint(keys);
   replaceBranch(left, makeBranch(left.level, keys.slice(0, m), children.slice(0, m + 1), w.epoch, null));
   replaceBranch(right, makeBranch(left.level, keys.slice(m + 1), children.slice(m + 1), w.epoch, null));
-  setSeparator(parent, li, keys[m]);
+  setSeparator(parent, li, keys.at(m));
 }
 
 function replaceLeaf(target: LeafNode, from: LeafNode): void {
   target.keys = from.keys;
   target.values = from.values;
   target.sizeBytes = from.sizeBytes;
+  target.prefixLen = from.prefixLen;
 }
 
 function replaceBranch(target: BranchNode, from: BranchNode): void {
   target.keys = from.keys;
   target.children = from.children;
   target.sizeBytes = from.sizeBytes;
+  target.prefixLen = from.prefixLen;
 }
 
 /** Removes separator li and child li+1 (merged into child li). */
 function dropSlot(parent: BranchNode, li: number): void {
-  parent.sizeBytes -= branchEntryBytes(parent.keys[li].length);
-  parent.keys.splice(li, 1);
+  parent.sizeBytes -= branchEntryBytes(parent.keys.lengthAt(li));
+  parent.keys.removeAt(li);
   parent.children.splice(li + 1, 1);
 }
 
 function setSeparator(parent: BranchNode, li: number, separator: Uint8Array): void {
-  parent.sizeBytes += branchEntryBytes(separator.length) - branchEntryBytes(parent.keys[li].length);
-  parent.keys[li] = separator;
+  parent.sizeBytes += branchEntryBytes(separator.length) - branchEntryBytes(parent.keys.lengthAt(li));
+  parent.keys.set(li, separator);
+  notePrefix(parent, li);
 }

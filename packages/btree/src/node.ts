@@ -12,23 +12,16 @@
  * This file does not read or write pages (pager.ts) and does not balance the tree (mutate.ts).
  */
 import { MAX_VARINT_BYTES, varintBytes } from './internal/bytes.js';
+import { KeyList, ValueList } from './keys.js';
+import { OverflowRef } from './overflow-ref.js';
+import type { LeafValue } from './overflow-ref.js';
 
-/** A value stored in an overflow page chain. Immutable; shared between tree versions. */
-export class OverflowRef {
-  readonly firstPageId: number;
-  readonly lengthBytes: number;
-  constructor(firstPageId: number, lengthBytes: number) {
-    this.firstPageId = firstPageId;
-    this.lengthBytes = lengthBytes;
-  }
-}
-
-/** A leaf slot: the value bytes, or a reference to its overflow chain. */
-export type LeafValue = Uint8Array | OverflowRef;
+export { OverflowRef } from './overflow-ref.js';
+export type { LeafValue } from './overflow-ref.js';
 
 interface NodeBase {
-  /** Sorted keys (leaf) or separators (branch). */
-  keys: Uint8Array[];
+  /** Sorted keys (leaf) or separators (branch), packed (keys.ts). */
+  keys: KeyList;
   /** Logical size in bytes (see file comment). */
   sizeBytes: number;
   /** Write epoch that created this copy; mutable in place only at the tree's current epoch. */
@@ -36,17 +29,19 @@ interface NodeBase {
   /** The page holding this exact node, or null while dirty. A node with a page is immutable. */
   pageId: number | null;
   /**
-   * Bytes every key of this node starts with (from the page's prefix compression), so searches
-   * compare only what follows; 0 when unknown (dirty nodes and their copies).
+   * A number of bytes every key of this node starts with, so searches compare only what follows.
+   * Set when a node is made (the longest such prefix) and kept true by every change
+   * (`notePrefix`); `verify()` checks it.
    */
   prefixLen: number;
 }
 
-/** A leaf: `values[i]` belongs to `keys[i]`. */
+/** A leaf: value i (`values.get(i)`) belongs to key i. */
 export interface LeafNode extends NodeBase {
   readonly kind: 'leaf';
   readonly level: 0;
-  values: LeafValue[];
+  /** The values, packed (keys.ts). */
+  values: ValueList;
 }
 
 /** A branch: child i holds keys k with keys[i-1] <= k < keys[i]; children.length = keys.length + 1. */
@@ -126,37 +121,82 @@ export function branchEntryBytes(keyBytes: number): number {
 
 /** A new empty leaf at `epoch`. */
 export function emptyLeaf(epoch: number): LeafNode {
-  return { kind: 'leaf', level: 0, keys: [], values: [], sizeBytes: NODE_BASE_BYTES, epoch, pageId: null, prefixLen: 0 };
+  return { kind: 'leaf', level: 0, keys: KeyList.empty(), values: ValueList.empty(), sizeBytes: NODE_BASE_BYTES, epoch, pageId: null, prefixLen: 0 };
 }
 
-/** Builds a leaf and computes its size. */
-export function makeLeaf(layout: Layout, keys: Uint8Array[], values: LeafValue[], epoch: number, pageId: number | null): LeafNode {
+/** Builds a leaf and computes its size (arrays of keys and values are packed into new lists). */
+export function makeLeaf(
+  layout: Layout,
+  keys: KeyList | readonly Uint8Array[],
+  values: ValueList | readonly LeafValue[],
+  epoch: number,
+  pageId: number | null,
+): LeafNode {
+  const list = keys instanceof KeyList ? keys : KeyList.from(keys);
+  const vals = values instanceof ValueList ? values : ValueList.from(values);
   let size = NODE_BASE_BYTES;
-  for (let i = 0; i < keys.length; i++) size += leafEntryBytes(layout, keys[i].length, valueLength(values[i]));
-  return { kind: 'leaf', level: 0, keys, values, sizeBytes: size, epoch, pageId, prefixLen: 0 };
+  for (let i = 0; i < list.length; i++) size += leafEntryBytes(layout, list.lengthAt(i), vals.lengthAt(i));
+  return { kind: 'leaf', level: 0, keys: list, values: vals, sizeBytes: size, epoch, pageId, prefixLen: sharedPrefix(list) };
 }
 
-/** Builds a branch and computes its size. */
-export function makeBranch(level: number, keys: Uint8Array[], children: Child[], epoch: number, pageId: number | null): BranchNode {
+/** Builds a branch and computes its size (an array of keys is packed into a new KeyList). */
+export function makeBranch(level: number, keys: KeyList | readonly Uint8Array[], children: Child[], epoch: number, pageId: number | null): BranchNode {
+  const list = keys instanceof KeyList ? keys : KeyList.from(keys);
   let size = NODE_BASE_BYTES + FIRST_CHILD_BYTES;
-  for (const k of keys) size += branchEntryBytes(k.length);
-  return { kind: 'branch', level, keys, children, sizeBytes: size, epoch, pageId, prefixLen: 0 };
+  for (let i = 0; i < list.length; i++) size += branchEntryBytes(list.lengthAt(i));
+  return { kind: 'branch', level, keys: list, children, sizeBytes: size, epoch, pageId, prefixLen: sharedPrefix(list) };
 }
 
-/** A dirty copy of `node` at `epoch` (arrays copied, keys and values shared: they are immutable). */
+/** Fixed memory of a decoded node besides its lists: the node object and the lists' objects. */
+export const NODE_OVERHEAD_BYTES = 320;
+
+/**
+ * Memory a decoded node takes, for the pager's byte budget: its packed keys and values (or its
+ * child slots), plus a fixed overhead. An overflow value's chain is not counted (not cached).
+ */
+export function nodeMemoryBytes(node: TreeNode): number {
+  const keys = node.keys.memoryBytes();
+  return NODE_OVERHEAD_BYTES + keys + (node.kind === 'leaf' ? node.values.memoryBytes() : 8 * node.children.length);
+}
+
+/** Bytes every key of sorted `keys` starts with: those its first and last keys share (all of a lone key). */
+export function sharedPrefix(keys: KeyList): number {
+  const last = keys.length - 1;
+  if (last < 0) return 0;
+  if (last === 0) return keys.lengthAt(0);
+  const n = Math.min(keys.lengthAt(0), keys.lengthAt(last));
+  let i = 0;
+  while (i < n && keys.byteAt(0, i) === keys.byteAt(last, i)) i++;
+  return i;
+}
+
+/**
+ * Keeps `node.prefixLen` true after key `i` was inserted or replaced: only a new first or last
+ * key can shorten the shared prefix (a key between two keys shares what they share). Removing
+ * keys can only lengthen it, so the old value stays true (if not the longest).
+ */
+export function notePrefix(node: TreeNode, i: number): void {
+  if (node.prefixLen > 0 && (i === 0 || i === node.keys.length - 1)) node.prefixLen = sharedPrefix(node.keys);
+}
+
+/**
+ * A dirty copy of `node` at `epoch`: the key index and the value and child arrays are copied; key
+ * bytes and values are shared (they are immutable). The copy keeps the node's shared prefix
+ * length: its keys are the same, and mutations reset it (see `prefixLen`).
+ */
 export function copyNode(node: TreeNode, epoch: number): TreeNode {
   if (node.kind === 'leaf') {
-    return { kind: 'leaf', level: 0, keys: node.keys.slice(), values: node.values.slice(), sizeBytes: node.sizeBytes, epoch, pageId: null, prefixLen: 0 };
+    return { kind: 'leaf', level: 0, keys: node.keys.clone(), values: node.values.clone(), sizeBytes: node.sizeBytes, epoch, pageId: null, prefixLen: node.prefixLen };
   }
   return {
     kind: 'branch',
     level: node.level,
-    keys: node.keys.slice(),
+    keys: node.keys.clone(),
     children: node.children.slice(),
     sizeBytes: node.sizeBytes,
     epoch,
     pageId: null,
-    prefixLen: 0,
+    prefixLen: node.prefixLen,
   };
 }
 
@@ -167,72 +207,30 @@ export function copyNode(node: TreeNode, epoch: number): TreeNode {
  */
 function againstPrefix(node: TreeNode, key: Uint8Array): number {
   const p = node.prefixLen;
-  if (p === 0 || node.keys.length === 0) return 0;
-  const first = node.keys[0];
+  const keys = node.keys;
+  if (p === 0 || keys.length === 0) return 0;
   const n = key.length < p ? key.length : p;
   for (let i = 0; i < n; i++) {
-    const d = key[i] - first[i];
+    const d = key[i] - keys.byteAt(0, i);
     if (d !== 0) return d;
   }
   return key.length < p ? -1 : 0;
 }
 
-/** Compares `a` and `b` from byte `from` on, knowing both have the same first `from` bytes. */
-function compareFrom(a: Uint8Array, b: Uint8Array, from: number): number {
-  const la = a.length;
-  const lb = b.length;
-  const n = la < lb ? la : lb;
-  for (let i = from; i < n; i++) {
-    const d = a[i] - b[i];
-    if (d !== 0) return d;
-  }
-  return la - lb;
-}
-
-/** `lowerBound` over a node's keys, skipping the node's shared prefix. */
+/** Index of the first key >= `key` in `node` (keys.length if none), skipping its shared prefix. */
 export function lowerBoundIn(node: TreeNode, key: Uint8Array): number {
-  const keys = node.keys;
   const c = againstPrefix(node, key);
   if (c < 0) return 0;
-  if (c > 0) return keys.length;
-  const from = node.prefixLen;
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareFrom(keys[mid], key, from) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  if (c > 0) return node.keys.length;
+  return node.keys.lowerBound(key, node.prefixLen);
 }
 
-/** `childIndex` over a branch's separators, skipping the node's shared prefix. */
+/** Index of the child of branch `node` that may hold `key`, skipping its shared prefix. */
 export function childIndexIn(node: TreeNode, key: Uint8Array): number {
-  const keys = node.keys;
   const c = againstPrefix(node, key);
   if (c < 0) return 0;
-  if (c > 0) return keys.length;
-  const from = node.prefixLen;
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compareFrom(keys[mid], key, from) <= 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** Index of the first key >= `key` in sorted `keys` (keys.length if none). */
-export function lowerBound(keys: Uint8Array[], key: Uint8Array, compare: (a: Uint8Array, b: Uint8Array) => number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (compare(keys[mid], key) < 0) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  if (c > 0) return node.keys.length;
+  return node.keys.upperBound(key, node.prefixLen);
 }
 
 /** Index of the child of a branch with separators `keys` that may hold `key`. */

@@ -6,7 +6,8 @@
  *
  * Invariants:
  *  1. The cache maps a page id to the node decoded from that page, and holds at most
- *     `cacheNodes` entries (least recently used evicted first). Only clean nodes are cached.
+ *     `cacheNodes` entries or `cacheBytes` of node memory (`nodeMemoryBytes`; it keeps at least
+ *     the node it just loaded), evicting by CLOCK. Only clean nodes are cached.
  *  2. A hot lookup (every node on its path cached) decodes nothing and allocates nothing.
  *  3. `writeDirty` writes children before parents (bottom-up), each to a freshly allocated page,
  *     so no durable page is ever overwritten (PageStore invariant 1).
@@ -17,7 +18,8 @@
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import type { PageId, PageStore } from '@photondb/contracts';
 import { OVERFLOW_HEADER_BYTES, decodeNode, decodeOverflowPage, encodeNode, encodeOverflowPage, searchLeafPayload } from './format.js';
-import { OverflowRef, isOverflow } from './node.js';
+import { OverflowRef, isOverflow, nodeMemoryBytes } from './node.js';
+import type { CacheBudget } from './limits.js';
 import type { Child, Layout, LeafValue, TreeNode } from './node.js';
 
 /** Counters the pager reports. */
@@ -39,10 +41,15 @@ export class Pager {
   private readonly probed = new Set<number>();
   readonly counters: PagerStats = { cacheHits: 0, cacheMisses: 0, cacheEvictions: 0 };
 
-  constructor(store: PageStore, layout: Layout, cacheNodes: number) {
+  constructor(store: PageStore, layout: Layout, budget: CacheBudget) {
     this.store = store;
     this.layout = layout;
-    this.cache = new ClockCache(cacheNodes);
+    this.cache = new ClockCache(budget);
+  }
+
+  /** Memory the cached nodes take (`nodeMemoryBytes`), counted whatever bounds the cache. */
+  get cachedBytes(): number {
+    return this.cache.bytes;
   }
 
   /** Decoded nodes held by the cache. */
@@ -116,7 +123,7 @@ export class Pager {
   }
 
   private remember(node: TreeNode, pageId: number): void {
-    if (this.cache.set(pageId, node)) this.counters.cacheEvictions++;
+    this.counters.cacheEvictions += this.cache.set(pageId, node);
   }
 
   /** A leaf value's bytes (reading its overflow chain if needed). Do not modify the result. */
@@ -200,8 +207,8 @@ export class Pager {
     } else {
       const { keys, values } = root;
       for (let i = 0; i < values.length; i++) {
-        const v = values[i];
-        if (v instanceof Uint8Array && isOverflow(this.layout, keys[i].length, v.length)) values[i] = this.writeOverflow(v);
+        if (values.isRef(i) || !isOverflow(this.layout, keys.lengthAt(i), values.lengthAt(i))) continue;
+        values.set(i, this.writeOverflow(values.get(i) as Uint8Array));
       }
     }
     const id: number = this.store.allocate();
@@ -219,21 +226,29 @@ export class Pager {
 }
 
 /**
- * A CLOCK (second-chance) cache of decoded nodes by page id. A hit sets the slot's reference bit
- * and nothing else (no reordering, no allocation), so hot lookups stay cheap; an insert sweeps the
- * hand past referenced slots, clearing their bits, and replaces the first unreferenced one.
+ * A CLOCK (second-chance) cache of decoded nodes by page id, bounded by a node count or by bytes
+ * of node memory. A hit sets the slot's reference bit and nothing else (no reordering, no
+ * allocation), so hot lookups stay cheap; an insert sweeps the hand past referenced slots,
+ * clearing their bits, and evicts unreferenced ones until the new node fits. Evicted slots are
+ * reused before the slot array grows.
  */
 class ClockCache {
   private readonly index = new Map<number, number>();
   private readonly ids: number[] = [];
   private readonly nodes: (TreeNode | undefined)[] = [];
-  private readonly referenced: Uint8Array;
-  private readonly capacity: number;
+  private readonly costs: number[] = [];
+  private readonly referenced: number[] = [];
+  private readonly holes: number[] = [];
+  private readonly byBytes: boolean;
+  private readonly limit: number;
+  private used = 0;
+  /** Node memory held (`nodeMemoryBytes`), whatever the unit of the limit. */
+  bytes = 0;
   private hand = 0;
 
-  constructor(capacity: number) {
-    this.capacity = Math.max(1, capacity);
-    this.referenced = new Uint8Array(Math.min(this.capacity, 1 << 20));
+  constructor(budget: CacheBudget) {
+    this.byBytes = budget.unit === 'bytes';
+    this.limit = Math.max(1, budget.limit);
   }
 
   get size(): number {
@@ -243,46 +258,75 @@ class ClockCache {
   get(pageId: number): TreeNode | undefined {
     const slot = this.index.get(pageId);
     if (slot === undefined) return undefined;
-    if (slot < this.referenced.length) this.referenced[slot] = 1;
+    this.referenced[slot] = 1;
     return this.nodes[slot];
   }
 
-  /** Caches `node`; returns true when another node was evicted to make room. */
-  set(pageId: number, node: TreeNode): boolean {
+  /** Caches `node`; returns how many other nodes were evicted to make room. */
+  set(pageId: number, node: TreeNode): number {
+    const memory = nodeMemoryBytes(node);
+    const cost = this.byBytes ? memory : 1;
     const existing = this.index.get(pageId);
     if (existing !== undefined) {
+      this.used += cost - this.costs[existing];
+      this.bytes += memory - (this.byBytes ? this.costs[existing] : nodeMemoryBytes(this.nodes[existing] as TreeNode));
       this.nodes[existing] = node;
-      return false;
+      this.costs[existing] = cost;
+      return 0;
     }
-    if (this.ids.length < this.capacity) {
-      this.index.set(pageId, this.ids.length);
+    let evicted = 0;
+    while (this.used + cost > this.limit && this.index.size > 0) {
+      this.evictOne();
+      evicted++;
+    }
+    let slot = this.holes.pop();
+    if (slot === undefined) {
+      slot = this.ids.length;
       this.ids.push(pageId);
       this.nodes.push(node);
-      return false;
+      this.costs.push(cost);
+      this.referenced.push(0);
+    } else {
+      this.ids[slot] = pageId;
+      this.nodes[slot] = node;
+      this.costs[slot] = cost;
+      this.referenced[slot] = 0;
     }
+    this.index.set(pageId, slot);
+    this.used += cost;
+    this.bytes += memory;
+    return evicted;
+  }
+
+  /** Evicts the first unreferenced node from the hand on (second chance for referenced ones). */
+  private evictOne(): void {
     const n = this.ids.length;
     for (;;) {
       const slot = this.hand;
-      this.hand = (this.hand + 1) % n;
-      if (slot < this.referenced.length && this.referenced[slot] === 1 && this.nodes[slot] !== undefined) {
+      this.hand = slot + 1 === n ? 0 : slot + 1;
+      const node = this.nodes[slot];
+      if (node === undefined) continue;
+      if (this.referenced[slot] === 1) {
         this.referenced[slot] = 0;
         continue;
       }
-      const evicted = this.nodes[slot] !== undefined;
-      if (evicted) this.index.delete(this.ids[slot]);
-      this.ids[slot] = pageId;
-      this.nodes[slot] = node;
-      if (slot < this.referenced.length) this.referenced[slot] = 0;
-      this.index.set(pageId, slot);
-      return evicted;
+      this.drop(slot);
+      return;
     }
+  }
+
+  private drop(slot: number): void {
+    const node = this.nodes[slot] as TreeNode;
+    this.index.delete(this.ids[slot]);
+    this.used -= this.costs[slot];
+    this.bytes -= this.byBytes ? this.costs[slot] : nodeMemoryBytes(node);
+    this.nodes[slot] = undefined;
+    this.ids[slot] = -1;
+    this.holes.push(slot);
   }
 
   delete(pageId: number): void {
     const slot = this.index.get(pageId);
-    if (slot === undefined) return;
-    this.index.delete(pageId);
-    this.nodes[slot] = undefined;
-    this.ids[slot] = -1;
+    if (slot !== undefined) this.drop(slot);
   }
 }

@@ -45,7 +45,7 @@ export function lookup(source: NodeSource, root: Child, key: Uint8Array): LeafVa
     node = source.resolve(child);
   }
   const i = lowerBoundIn(node, key);
-  if (i < node.keys.length && compareKeys(node.keys[i], key) === 0) return node.values[i];
+  if (i < node.keys.length && node.keys.compareAt(i, key) === 0) return node.values.get(i);
   return undefined;
 }
 

@@ -28,6 +28,7 @@ import type { Cursor, RangeOptions } from './cursor.js';
 import { decodeDescriptor, decodeHeldList, encodeDescriptor, encodeHeldList } from './format.js';
 import type { BatchOp, Descriptor } from './format.js';
 import { checkBound, checkKey, checkValue, makeLayout, parseRange } from './limits.js';
+import type { CacheBudget } from './limits.js';
 import type { TreeOptions } from './limits.js';
 import { insert, remove, split, writable } from './mutate.js';
 import type { Writer } from './mutate.js';
@@ -64,11 +65,11 @@ export class BTree implements Writer, SnapshotHost {
   private readonly snapshots = new Set<Snapshot>();
   private dropped = false;
 
-  private constructor(store: PageStore, name: string, layout: Layout, cacheNodes: number) {
+  private constructor(store: PageStore, name: string, layout: Layout, cache: CacheBudget) {
     this.store = store;
     this.name = name;
     this.layout = layout;
-    this.pager = new Pager(store, layout, cacheNodes);
+    this.pager = new Pager(store, layout, cache);
     this.root = emptyLeaf(this.epochValue);
     this.height = 1;
     this.entries = 0;
@@ -83,8 +84,8 @@ export class BTree implements Writer, SnapshotHost {
     if (typeof name !== 'string' || name.length === 0) {
       throw new PhotonError('INVALID_ARGUMENT', 'tree name must be a non-empty string');
     }
-    const { layout, cacheNodes } = makeLayout(store, options);
-    const tree = new BTree(store, name, layout, cacheNodes);
+    const { layout, cache } = makeLayout(store, options);
+    const tree = new BTree(store, name, layout, cache);
     const bytes = store.getCatalog(name);
     if (bytes !== undefined) {
       const d = decodeDescriptor(bytes, name);
@@ -297,8 +298,7 @@ export class BTree implements Writer, SnapshotHost {
     this.checkOpen();
     checkKey(this.layout, key);
     checkValue(this.layout, value);
-    const [k, v] = copyPair(key, value);
-    this.putValid(k, v);
+    this.putValid(key, value); // the leaf copies both (keys.ts)
   }
 
   /** Deletes `key`; returns whether it was present. Throws INVALID_ARGUMENT, TOO_LARGE. */
@@ -317,10 +317,7 @@ export class BTree implements Writer, SnapshotHost {
     if (!Array.isArray(ops)) throw new PhotonError('INVALID_ARGUMENT', 'apply() takes an array of operations');
     for (const op of ops) checkOp(this.layout, op);
     for (const op of ops) {
-      if (op.type === 'put') {
-        const [k, v] = copyPair(op.key, op.value);
-        this.putValid(k, v);
-      }
+      if (op.type === 'put') this.putValid(op.key, op.value); // the leaf copies both
       else this.deleteValid(op.key);
     }
   }
@@ -472,7 +469,7 @@ export class BTree implements Writer, SnapshotHost {
     const node = this.pager.resolve(child);
     this.retireNode(node);
     if (node.kind === 'branch') for (const c of node.children) this.retireSubtree(c);
-    else for (const v of node.values) this.retireValue(v);
+    else for (let i = 0; i < node.values.length; i++) if (node.values.isRef(i)) this.retireValue(node.values.get(i));
   }
 
   // ------------------------------------------------------------------ inspection
@@ -497,6 +494,7 @@ export class BTree implements Writer, SnapshotHost {
       branchNodes: c.branchNodes,
       overflowPages: c.overflowPages,
       cachedNodes: this.pager.cachedNodes,
+      cachedBytes: this.pager.cachedBytes,
       dirtyNodes: this.dropped ? 1 : countDirty(this.root),
       cacheHits,
       cacheMisses,
@@ -512,13 +510,15 @@ export class BTree implements Writer, SnapshotHost {
     let node = this.pager.resolve(this.root);
     for (;;) {
       if (node.kind === 'leaf') {
+        const keys = node.keys.toArray();
         let i = 0;
-        while (i < node.keys.length && compareBytes(node.keys[i], key) < 0) i++;
-        steps.push({ pageId: node.pageId, level: 0, kind: 'leaf', keys: node.keys.slice(), index: i });
+        while (i < keys.length && compareBytes(keys[i], key) < 0) i++;
+        steps.push({ pageId: node.pageId, level: 0, kind: 'leaf', keys, index: i });
         return steps;
       }
-      const i = childIndex(node.keys, key, compareBytes);
-      steps.push({ pageId: node.pageId, level: node.level, kind: 'branch', keys: node.keys.slice(), index: i });
+      const keys = node.keys.toArray();
+      const i = childIndex(keys, key, compareBytes);
+      steps.push({ pageId: node.pageId, level: node.level, kind: 'branch', keys, index: i });
       node = this.pager.resolve(node.children[i]);
     }
   }
@@ -536,15 +536,6 @@ function countDirty(root: Child): number {
  * Copies a key and value into one new buffer (one backing store instead of two: allocation and
  * GC dominate put() in bench/tree.bench.ts "put replace random").
  */
-function copyPair(key: Uint8Array, value: Uint8Array): [Uint8Array, Uint8Array] {
-  // One allocation for both; Node's pool serves small ones (a fresh ArrayBuffer costs ~1 µs).
-  const buf = typeof Buffer === 'function' ? Buffer.allocUnsafe(key.length + value.length) : new Uint8Array(key.length + value.length);
-  buf.set(key);
-  buf.set(value, key.length);
-  return [buf.subarray(0, key.length), buf.subarray(key.length)];
-}
-
-/** A fresh [key, value] array for a pair-shaped entry; anything else as is (load validates it). */
 function copyPairArray(entry: unknown): unknown {
   return Array.isArray(entry) && entry.length === 2 ? [entry[0], entry[1]] : entry;
 }

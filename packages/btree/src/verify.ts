@@ -23,6 +23,8 @@ export interface TreeStats {
   branchNodes: number;
   overflowPages: number;
   cachedNodes: number;
+  /** Memory of the cached nodes (packed keys and values plus a fixed overhead per node). */
+  cachedBytes: number;
   dirtyNodes: number;
   /** Node lookups served by the pager's cache. */
   cacheHits: number;
@@ -90,8 +92,8 @@ export function verifyTree(pager: Pager, root: Child, height: number, entries: n
       found.leafNodes++;
       counted += node.keys.length;
       for (let i = 0; i < node.values.length; i++) {
-        const v = node.values[i];
-        found.overflowPages += overflowPagesOf(layout, node.keys[i].length, valueLength(v));
+        const v = node.values.get(i);
+        found.overflowPages += overflowPagesOf(layout, node.keys.lengthAt(i), valueLength(v));
         if (!(v instanceof OverflowRef)) continue;
         try {
           const ids = pager.chainPageIds(v);
@@ -109,7 +111,7 @@ export function verifyTree(pager: Pager, root: Child, height: number, entries: n
     if (node.keys.length === 0) problems.push(`${where}: branch without separators`);
     if (level === 0) return;
     for (let i = 0; i < node.children.length; i++) {
-      visit(node.children[i], level - 1, i === 0 ? lo : node.keys[i - 1], i === node.keys.length ? hi : node.keys[i], false);
+      visit(node.children[i], level - 1, i === 0 ? lo : node.keys.at(i - 1), i === node.keys.length ? hi : node.keys.at(i), false);
     }
   };
 
@@ -122,7 +124,11 @@ export function verifyTree(pager: Pager, root: Child, height: number, entries: n
 }
 
 function checkKeys(node: TreeNode, where: string, lo: Uint8Array | undefined, hi: Uint8Array | undefined, problems: string[]): void {
-  const keys = node.keys;
+  const keys = node.keys.toArray();
+  const p = node.prefixLen;
+  if (keys.length > 0 && (keys[0].length < p || keys[keys.length - 1].length < p || compareKeys(keys[0].subarray(0, p), keys[keys.length - 1].subarray(0, p)) !== 0)) {
+    problems.push(`${where}: its keys do not all start with the ${p} bytes it assumes they share`);
+  }
   for (let i = 0; i < keys.length; i++) {
     if (i > 0 && compareKeys(keys[i - 1], keys[i]) >= 0) problems.push(`${where}: key ${i} (${show(keys[i])}) is not above key ${i - 1} (${show(keys[i - 1])})`);
     if (lo !== undefined && compareKeys(keys[i], lo) < 0) problems.push(`${where}: key ${show(keys[i])} is below its separator ${show(lo)}`);
@@ -144,7 +150,7 @@ function checkSize(node: TreeNode, where: string, layout: Layout, minFill: numbe
  */
 export function collectStats(pager: Pager, root: Child, entries: number, height: number): TreeStats {
   const { cacheHits, cacheMisses, cacheEvictions } = pager.counters;
-  const stats: TreeStats = { entries, depth: height, leafNodes: 0, branchNodes: 0, overflowPages: 0, cachedNodes: 0, dirtyNodes: 0, cacheHits, cacheMisses, cacheEvictions };
+  const stats: TreeStats = { entries, depth: height, leafNodes: 0, branchNodes: 0, overflowPages: 0, cachedNodes: 0, cachedBytes: 0, dirtyNodes: 0, cacheHits, cacheMisses, cacheEvictions };
   const visit = (child: Child): void => {
     const node = pager.resolve(child);
     if (node.pageId === null) stats.dirtyNodes++;
@@ -154,9 +160,10 @@ export function collectStats(pager: Pager, root: Child, entries: number, height:
       return;
     }
     stats.leafNodes++;
-    for (let i = 0; i < node.values.length; i++) stats.overflowPages += overflowPagesOf(pager.layout, node.keys[i].length, valueLength(node.values[i]));
+    for (let i = 0; i < node.values.length; i++) stats.overflowPages += overflowPagesOf(pager.layout, node.keys.lengthAt(i), node.values.lengthAt(i));
   };
   visit(root);
   stats.cachedNodes = pager.cachedNodes;
+  stats.cachedBytes = pager.cachedBytes;
   return stats;
 }

@@ -250,9 +250,57 @@ describe('pager cache and inspection', () => {
     tree.flush();
     await store.checkpoint(lsn(1));
     const small = BTree.open(new MemoryPageStore(backing), 't', { cacheNodes: 3 });
-    for (let i = 0; i < 1000; i += 37) expect(dec(small.get(nkey(i))!)).toBe('v');
+    // Twice: a leaf's first point lookup searches its page in place; the second decodes and caches it.
+    for (let round = 0; round < 2; round++) for (let i = 0; i < 1000; i += 37) expect(dec(small.get(nkey(i))!)).toBe('v');
     expect(small.stats().cachedNodes).toBeLessThanOrEqual(3);
     expect(small.stats().cacheEvictions).toBeGreaterThan(0);
+  });
+
+  it('leaves ascending inserts about 3/4 full (uneven split when appending), random ones at least half', () => {
+    const value = new Uint8Array(20);
+    const seq = smallTree(1024).tree;
+    for (let i = 0; i < 5000; i++) seq.put(nkey(i), value);
+    const rnd = smallTree(1024).tree;
+    const order = Array.from({ length: 5000 }, (_, i) => (i * 7919) % 5000);
+    for (const i of order) rnd.put(nkey(i), value);
+    const perLeaf = (t: BTree): number => t.stats().entries / t.stats().leafNodes;
+    // A 1 KiB page's payload holds about 30 such entries.
+    expect(perLeaf(seq)).toBeGreaterThan(20);
+    expect(perLeaf(rnd)).toBeGreaterThan(14);
+    expect(perLeaf(seq)).toBeGreaterThan(perLeaf(rnd));
+    expect(seq.verify()).toEqual([]);
+    expect(rnd.verify()).toEqual([]);
+    // Descending inserts are not appends: they split at the midpoint, and stay valid.
+    const desc = smallTree(1024).tree;
+    for (let i = 4999; i >= 0; i--) desc.put(nkey(i), value);
+    expect(desc.verify()).toEqual([]);
+  });
+
+  it('bounds the cache by node memory with cacheBytes, counting what it holds', async () => {
+    const { tree, store, backing } = smallTree(512);
+    for (let i = 0; i < 3000; i++) tree.put(nkey(i), enc('value-' + i));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const budget = 16 * 1024;
+    const small = BTree.open(new MemoryPageStore(backing), 't', { cacheBytes: budget, cacheNodes: 1 });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 3000; i += 7) expect(dec(small.get(nkey(i))!)).toBe('value-' + i);
+    }
+    const s = small.stats();
+    expect(s.cachedBytes).toBeLessThanOrEqual(budget);
+    expect(s.cachedBytes).toBeGreaterThan(budget / 2);
+    expect(s.cachedNodes).toBeGreaterThan(1); // cacheNodes is ignored when cacheBytes is given
+    expect(s.cacheEvictions).toBeGreaterThan(0);
+    expect(small.verify()).toEqual([]);
+    // Everything fits in a large budget: the second round of reads decodes nothing.
+    const big = BTree.open(new MemoryPageStore(backing), 't', { cacheBytes: 1 << 30 });
+    for (let i = 0; i < 3000; i++) big.get(nkey(i));
+    const misses = big.stats().cacheMisses;
+    for (let i = 0; i < 3000; i++) big.get(nkey(i));
+    expect(big.stats().cacheMisses).toBe(misses);
+    expect(big.stats().cachedBytes).toBeGreaterThan(0);
+    await expectCode('INVALID_ARGUMENT', () => BTree.open(new MemoryPageStore(backing), 't', { cacheBytes: 0 }));
+    await expectCode('INVALID_ARGUMENT', () => BTree.open(new MemoryPageStore(backing), 't', { cacheBytes: 1.5 }));
   });
 
   it('path() lists the nodes a lookup visits, root first', async () => {

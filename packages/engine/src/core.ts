@@ -54,17 +54,18 @@ import type { WriteSet } from './write-set.js';
 export const DATA_FILE = 'data.photon';
 /**
  * How the cache budget (`cacheSizeBytes`) is shared. Decoded B-tree nodes serve hot lookups,
- * scans and writes without decoding, so they get 7/8 of it (at two pages of memory per node: a
- * private copy of the page plus its key arena and objects); the page file's cache of raw pages
- * gets the rest, where point lookups of cold leaves search pages in place (no decoding).
+ * scans and writes without decoding, so they get 7/8 of it, counted as the memory of their packed
+ * keys and values (about one page each); the page file's cache of raw pages gets the rest, where
+ * point lookups of cold leaves search pages in place (no decoding). Every table's tree has its
+ * own node budget of that size.
  */
 export function pageCacheBytes(options: { cacheSizeBytes: number; pageSizeBytes: number }): number {
   return Math.max(8 * options.pageSizeBytes, Math.floor(options.cacheSizeBytes / 8));
 }
 
-/** Decoded nodes each tree may cache (see `pageCacheBytes`). */
-export function treeCacheNodes(options: { cacheSizeBytes: number; pageSizeBytes: number }): number {
-  return Math.max(64, Math.floor((options.cacheSizeBytes * 7) / 8 / (2 * options.pageSizeBytes)));
+/** Bytes of decoded nodes each tree may cache (see `pageCacheBytes`). */
+export function treeCacheBytes(options: { cacheSizeBytes: number; pageSizeBytes: number }): number {
+  return Math.max(64 * options.pageSizeBytes, Math.floor((options.cacheSizeBytes * 7) / 8));
 }
 
 /** Where `compact()` builds the new page file before renaming it over DATA_FILE. */
@@ -233,8 +234,8 @@ export class EngineCore implements TreeSource {
     }
   }
 
-  private treeOptions(): { maxKeyBytes: number; maxValueBytes: number; cacheNodes: number } {
-    return { maxKeyBytes: this.options.maxKeyBytes, maxValueBytes: this.options.maxValueBytes, cacheNodes: treeCacheNodes(this.options) };
+  private treeOptions(): { maxKeyBytes: number; maxValueBytes: number; cacheBytes: number } {
+    return { maxKeyBytes: this.options.maxKeyBytes, maxValueBytes: this.options.maxValueBytes, cacheBytes: treeCacheBytes(this.options) };
   }
 
   // ---------------------------------------------------------------- state checks

@@ -1,0 +1,457 @@
+/**
+ * The keys and the values of one in-memory node, packed: every byte string's bytes in one arena
+ * and a typed array of (start, length) pairs, instead of one `Uint8Array` object per entry.
+ *
+ * Why: a binary search over `Uint8Array[]` follows three dependent pointers per probe (array slot,
+ * view object, backing store), and in a cache larger than the CPU's the objects of cold nodes are
+ * scattered over the heap: at a million keys that made a leaf search ~2.4 µs against ~0.8 µs over
+ * packed keys, and the peers benchmark's fillrandom 1.5x slower. Packed entries also cost 8 bytes
+ * of index each rather than a ~100-byte view object, so a decoded node takes about the memory of
+ * its page and the cache holds more of them.
+ *
+ * Invariants:
+ *  1. Bytes of an arena below `used` never change once written, so a view returned by `at(i)` or
+ *     `get(i)` stays valid for ever (a removed entry's bytes become garbage, reclaimed only by
+ *     copying the live entries into a new arena, never by overwriting the old one).
+ *  2. A list copied by `clone()` shares its arena with the original but neither may append into
+ *     it afterwards (both are marked full), so copies never see each other's writes.
+ *  3. Keys are not checked for order here; the node operations keep them sorted.
+ *  4. A ValueList entry is bytes in the arena, or out of line: an OverflowRef, or a private copy
+ *     of a value longer than OUT_OF_LINE_BYTES (not yet written to its overflow chain), kept in a
+ *     side array that exists only while the list holds one (the index slot's start is -1).
+ *     `lengthAt` is the value's length either way.
+ */
+import { OverflowRef } from './overflow-ref.js';
+import type { LeafValue } from './overflow-ref.js';
+
+/** Byte strings packed in one arena; the storage shared by KeyList and ValueList. */
+abstract class ByteList {
+  /** The arena. */
+  protected bytes: Uint8Array;
+  /** Arena bytes in use (appends go here). */
+  protected used: number;
+  /** [start0, length0, start1, length1, ...]: 2 * capacity slots, the first 2 * count in use. */
+  protected meta: Int32Array;
+  protected count: number;
+
+  constructor(bytes: Uint8Array, used: number, meta: Int32Array, count: number) {
+    this.bytes = bytes;
+    this.used = used;
+    this.meta = meta;
+    this.count = count;
+  }
+
+  /** Number of entries. */
+  get length(): number {
+    return this.count;
+  }
+
+  /** Length in bytes of entry `i`. */
+  lengthAt(i: number): number {
+    return this.meta[2 * i + 1];
+  }
+
+  /** Bytes of memory the list's arrays take (the arena, possibly shared with a clone, and the index). */
+  memoryBytes(): number {
+    return this.bytes.byteLength + this.meta.byteLength;
+  }
+
+  /** Sum of the entry lengths. */
+  totalBytes(): number {
+    let t = 0;
+    for (let i = 0; i < this.count; i++) t += this.meta[2 * i + 1];
+    return t;
+  }
+
+  /** Entry `i`'s bytes as a view of the arena (valid for ever, invariant 1). */
+  protected view(i: number): Uint8Array {
+    const s = this.meta[2 * i];
+    return this.bytes.subarray(s, s + this.meta[2 * i + 1]);
+  }
+
+  /** Opens slot `i` (shifting the later ones) and sets it to (start, length). */
+  protected openSlot(i: number, start: number, length: number): void {
+    if (2 * this.count + 2 > this.meta.length) this.growIndex();
+    const m = this.meta;
+    if (i < this.count) m.copyWithin(2 * i + 2, 2 * i, 2 * this.count);
+    m[2 * i] = start;
+    m[2 * i + 1] = length;
+    this.count++;
+  }
+
+  /** Closes slot `i`. */
+  protected closeSlot(i: number): void {
+    if (i + 1 < this.count) this.meta.copyWithin(2 * i, 2 * i + 2, 2 * this.count);
+    this.count--;
+  }
+
+  private growIndex(): void {
+    const grown = new Int32Array(Math.max(16, 2 * this.meta.length));
+    grown.set(this.meta.subarray(0, 2 * this.count));
+    this.meta = grown;
+  }
+
+  /** Copies `b` to the end of the arena (moving the live entries to a new one when full). */
+  protected append(b: Uint8Array): number {
+    const len = b.length;
+    if (this.used + len > this.bytes.length) this.repack(len);
+    const at = this.used;
+    const dst = this.bytes;
+    if (len <= 32) for (let j = 0; j < len; j++) dst[at + j] = b[j];
+    else dst.set(b, at);
+    this.used = at + len;
+    return at;
+  }
+
+  /** Appends `prefix` + `suffix` as entry `count` (for decoding). */
+  protected pushJoinedBytes(prefix: Uint8Array, suffix: Uint8Array): void {
+    const len = prefix.length + suffix.length;
+    if (this.used + len > this.bytes.length) this.repack(len);
+    const b = this.bytes;
+    let at = this.used;
+    const start = at;
+    for (let j = 0; j < prefix.length; j++) b[at++] = prefix[j];
+    if (suffix.length <= 32) for (let j = 0; j < suffix.length; j++) b[at++] = suffix[j];
+    else {
+      b.set(suffix, at);
+      at += suffix.length;
+    }
+    this.used = at;
+    this.openSlot(this.count, start, len);
+  }
+
+  /** Moves the live entries into a new arena with room for `extra` more bytes and some slack. */
+  private repack(extra: number): void {
+    let live = 0;
+    const m = this.meta;
+    for (let i = 0; i < this.count; i++) if (m[2 * i] >= 0) live += m[2 * i + 1];
+    const bytes = new Uint8Array(Math.max(64, 2 * (live + extra)));
+    let at = 0;
+    for (let i = 0; i < this.count; i++) {
+      const s = m[2 * i];
+      if (s < 0) continue;
+      const l = m[2 * i + 1];
+      bytes.set(this.bytes.subarray(s, s + l), at);
+      m[2 * i] = at;
+      at += l;
+    }
+    this.bytes = bytes;
+    this.used = at;
+  }
+
+  /** Entries [from, to) packed into a new arena and index (slack for a few more). */
+  protected packed(from: number, to: number): { bytes: Uint8Array; used: number; meta: Int32Array } {
+    const n = to - from;
+    let total = 0;
+    for (let i = from; i < to; i++) if (this.meta[2 * i] >= 0) total += this.meta[2 * i + 1];
+    const bytes = new Uint8Array(Math.max(16, total + (total >>> 2)));
+    const meta = new Int32Array(2 * Math.max(8, n + (n >>> 2)));
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const s = this.meta[2 * (from + i)];
+      const l = this.meta[2 * (from + i) + 1];
+      meta[2 * i + 1] = l;
+      if (s < 0) {
+        meta[2 * i] = -1;
+        continue;
+      }
+      bytes.set(this.bytes.subarray(s, s + l), at);
+      meta[2 * i] = at;
+      at += l;
+    }
+    return { bytes, used: at, meta };
+  }
+
+  /** The arena and a copy of the index for a clone; marks this list's arena full (invariant 2). */
+  protected shared(): { bytes: Uint8Array; meta: Int32Array } {
+    this.used = this.bytes.length;
+    return { bytes: this.bytes, meta: this.meta.slice(0, Math.max(2, 2 * this.count)) };
+  }
+}
+
+/** The sorted keys of one node, packed (see the file comment). Keys compare as unsigned bytes. */
+export class KeyList extends ByteList {
+  /** A list of no keys with room for `capacity` (and `arenaBytes` of key bytes) before it grows. */
+  static empty(capacity = 8, arenaBytes = 256): KeyList {
+    return new KeyList(new Uint8Array(arenaBytes), 0, new Int32Array(2 * Math.max(1, capacity)), 0);
+  }
+
+  /** A packed copy of `keys` (which must already be sorted). */
+  static from(keys: readonly Uint8Array[]): KeyList {
+    let total = 0;
+    for (const k of keys) total += k.length;
+    const list = KeyList.empty(keys.length, Math.max(16, total));
+    for (let i = 0; i < keys.length; i++) list.openSlot(i, list.append(keys[i]), keys[i].length);
+    return list;
+  }
+
+  /** Key `i` as a view of the arena (valid for ever, invariant 1). Do not modify it. */
+  at(i: number): Uint8Array {
+    return this.view(i);
+  }
+
+  /** Byte `j` of key `i` (j < lengthAt(i)). */
+  byteAt(i: number, j: number): number {
+    return this.bytes[this.meta[2 * i] + j];
+  }
+
+  /** Every key, as views (for cold paths: encoding, verification, tests). */
+  toArray(): Uint8Array[] {
+    const out: Uint8Array[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.view(i);
+    return out;
+  }
+
+  /**
+   * Compares key `i` with `key`, both known to share their first `from` bytes: negative if key i
+   * sorts first, 0 if equal, positive if after.
+   */
+  compareAt(i: number, key: Uint8Array, from = 0): number {
+    const b = this.bytes;
+    const s = this.meta[2 * i];
+    const l = this.meta[2 * i + 1];
+    const kl = key.length;
+    const n = l < kl ? l : kl;
+    for (let j = from; j < n; j++) {
+      const d = b[s + j] - key[j];
+      if (d !== 0) return d;
+    }
+    return l - kl;
+  }
+
+  /** Compares key `i` with key `j` (negative, 0 or positive, as compareAt). */
+  compareKeysAt(i: number, j: number): number {
+    const b = this.bytes;
+    const si = this.meta[2 * i];
+    const li = this.meta[2 * i + 1];
+    const sj = this.meta[2 * j];
+    const lj = this.meta[2 * j + 1];
+    const n = li < lj ? li : lj;
+    for (let k = 0; k < n; k++) {
+      const d = b[si + k] - b[sj + k];
+      if (d !== 0) return d;
+    }
+    return li - lj;
+  }
+
+  /** Index of the first key >= `key` (count when none); every key shares `key`'s first `from` bytes. */
+  lowerBound(key: Uint8Array, from = 0): number {
+    const b = this.bytes;
+    const m = this.meta;
+    const kl = key.length;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = m[2 * mid];
+      const l = m[2 * mid + 1];
+      const n = l < kl ? l : kl;
+      let d = 0;
+      for (let j = from; j < n; j++) {
+        d = b[s + j] - key[j];
+        if (d !== 0) break;
+      }
+      if (d === 0) d = l - kl;
+      if (d < 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Index of the first key > `key` (a branch's child index); same precondition as lowerBound. */
+  upperBound(key: Uint8Array, from = 0): number {
+    const b = this.bytes;
+    const m = this.meta;
+    const kl = key.length;
+    let lo = 0;
+    let hi = this.count;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const s = m[2 * mid];
+      const l = m[2 * mid + 1];
+      const n = l < kl ? l : kl;
+      let d = 0;
+      for (let j = from; j < n; j++) {
+        d = b[s + j] - key[j];
+        if (d !== 0) break;
+      }
+      if (d === 0) d = l - kl;
+      if (d <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** Inserts `key` (copied) at index `i`, shifting the keys from i on. */
+  insert(i: number, key: Uint8Array): void {
+    this.openSlot(i, this.append(key), key.length);
+  }
+
+  /** Replaces key `i` with `key` (copied). */
+  set(i: number, key: Uint8Array): void {
+    const at = this.append(key);
+    this.meta[2 * i] = at;
+    this.meta[2 * i + 1] = key.length;
+  }
+
+  /** Appends the key `prefix` + `suffix` (copied) after the last key; the caller keeps the order. */
+  pushJoined(prefix: Uint8Array, suffix: Uint8Array): void {
+    this.pushJoinedBytes(prefix, suffix);
+  }
+
+  /** Removes key `i`. */
+  removeAt(i: number): void {
+    this.closeSlot(i);
+  }
+
+  /** Removes keys [from, length) and returns them as a new list. */
+  splitOff(from: number): KeyList {
+    const tail = this.slice(from, this.count);
+    this.count = from;
+    return tail;
+  }
+
+  /** A packed copy of keys [from, to). */
+  slice(from = 0, to = this.count): KeyList {
+    const { bytes, used, meta } = this.packed(from, to);
+    return new KeyList(bytes, used, meta, to - from);
+  }
+
+  /** A copy for copy-on-write (invariant 2). */
+  clone(): KeyList {
+    const { bytes, meta } = this.shared();
+    return new KeyList(bytes, bytes.length, meta, this.count);
+  }
+
+  /** A packed list of this list's keys followed by `middle` (if any) and then `other`'s keys. */
+  concat(other: KeyList, middle?: Uint8Array): KeyList {
+    const keys = this.toArray();
+    if (middle !== undefined) keys.push(middle);
+    for (let i = 0; i < other.count; i++) keys.push(other.view(i));
+    return KeyList.from(keys);
+  }
+}
+
+/** Values longer than this are kept out of the arena (invariant 4), so a large value is never copied twice. */
+export const OUT_OF_LINE_BYTES = 1024;
+
+/** The values of one leaf, in key order, packed (see the file comment). */
+export class ValueList extends ByteList {
+  /** Slot i holds entry i when it is out of line (undefined for arena entries); null when none. */
+  private refs: (LeafValue | undefined)[] | null = null;
+
+  /** A list of no values with room for `capacity` (and `arenaBytes` of value bytes). */
+  static empty(capacity = 8, arenaBytes = 512): ValueList {
+    return new ValueList(new Uint8Array(arenaBytes), 0, new Int32Array(2 * Math.max(1, capacity)), 0);
+  }
+
+  /** A packed copy of `values`. */
+  static from(values: readonly LeafValue[]): ValueList {
+    let total = 0;
+    for (const v of values) if (v instanceof Uint8Array) total += v.length;
+    const list = ValueList.empty(values.length, Math.max(16, total));
+    for (let i = 0; i < values.length; i++) list.insert(i, values[i]);
+    return list;
+  }
+
+  /** Entry `i`: its bytes (valid for ever; do not modify them) or its OverflowRef. */
+  get(i: number): LeafValue {
+    if (this.meta[2 * i] < 0) return (this.refs as LeafValue[])[i];
+    return this.view(i);
+  }
+
+  /** True when entry `i` is an OverflowRef. */
+  isRef(i: number): boolean {
+    return this.meta[2 * i] < 0 && (this.refs as LeafValue[])[i] instanceof OverflowRef;
+  }
+
+  /** Every value (for cold paths). */
+  toArray(): LeafValue[] {
+    const out: LeafValue[] = new Array(this.count);
+    for (let i = 0; i < this.count; i++) out[i] = this.get(i);
+    return out;
+  }
+
+  /** Inserts `v` at index `i` (bytes are copied). */
+  insert(i: number, v: LeafValue): void {
+    const outOfLine = outOfLineForm(v);
+    if (outOfLine !== undefined) {
+      this.openSlot(i, -1, outOfLine instanceof OverflowRef ? outOfLine.lengthBytes : outOfLine.length);
+      this.refs ??= new Array<LeafValue | undefined>(this.count - 1).fill(undefined);
+      this.refs.splice(i, 0, outOfLine);
+      return;
+    }
+    const bytes = v as Uint8Array;
+    this.openSlot(i, this.append(bytes), bytes.length);
+    this.refs?.splice(i, 0, undefined);
+  }
+
+  /** Replaces entry `i` with `v` (bytes are copied). */
+  set(i: number, v: LeafValue): void {
+    const outOfLine = outOfLineForm(v);
+    if (outOfLine !== undefined) {
+      this.refs ??= new Array<LeafValue | undefined>(this.count).fill(undefined);
+      this.refs[i] = outOfLine;
+      this.meta[2 * i] = -1;
+      this.meta[2 * i + 1] = outOfLine instanceof OverflowRef ? outOfLine.lengthBytes : outOfLine.length;
+      return;
+    }
+    const bytes = v as Uint8Array;
+    const at = this.append(bytes);
+    this.meta[2 * i] = at;
+    this.meta[2 * i + 1] = bytes.length;
+    if (this.refs !== null) this.refs[i] = undefined;
+  }
+
+  /** Appends an inline value (copied) after the last entry (for decoding). */
+  pushInline(v: Uint8Array): void {
+    if (v.length > OUT_OF_LINE_BYTES) {
+      this.insert(this.count, v);
+      return;
+    }
+    this.openSlot(this.count, this.append(v), v.length);
+    this.refs?.push(undefined);
+  }
+
+  /** Removes entry `i`. */
+  removeAt(i: number): void {
+    this.closeSlot(i);
+    this.refs?.splice(i, 1);
+  }
+
+  /** Removes entries [from, length) and returns them as a new list. */
+  splitOff(from: number): ValueList {
+    const tail = this.slice(from, this.count);
+    this.count = from;
+    this.refs?.splice(from);
+    return tail;
+  }
+
+  /** A packed copy of entries [from, to). */
+  slice(from = 0, to = this.count): ValueList {
+    const { bytes, used, meta } = this.packed(from, to);
+    const out = new ValueList(bytes, used, meta, to - from);
+    if (this.refs !== null) out.refs = this.refs.slice(from, to);
+    return out;
+  }
+
+  /** A copy for copy-on-write (invariant 2). */
+  clone(): ValueList {
+    const { bytes, meta } = this.shared();
+    const out = new ValueList(bytes, bytes.length, meta, this.count);
+    if (this.refs !== null) out.refs = this.refs.slice(0, this.count);
+    return out;
+  }
+
+  /** A packed list of this list's values followed by `other`'s. */
+  concat(other: ValueList): ValueList {
+    return ValueList.from([...this.toArray(), ...other.toArray()]);
+  }
+}
+
+/** How `v` is kept out of line (invariant 4): itself for an OverflowRef, a copy for a long value. */
+function outOfLineForm(v: LeafValue): LeafValue | undefined {
+  if (v instanceof OverflowRef) return v;
+  // Uint8Array's slice copies (Buffer's would be a view).
+  return v.length > OUT_OF_LINE_BYTES ? Uint8Array.prototype.slice.call(v) : undefined;
+}
