@@ -74,7 +74,11 @@ describe('KeyList (packed node keys)', () => {
             const copy = list.clone();
             const added = Uint8Array.from([9, clones++]); // above every key so far
             copy.insert(copy.length, added);
+            // A second copy of the same original writes elsewhere too (invariant 2).
+            const second = list.clone();
+            second.insert(second.length, Uint8Array.from([9, 255, 255]));
             list.insert(0, Uint8Array.from([1]));
+            expect(hex(second)).toEqual([...before, '09ffff']);
             expect(hex(copy)).toEqual([...before, Buffer.from(added).toString('hex')]);
             list.removeAt(0);
             expect(hex(list)).toEqual(before);
@@ -164,7 +168,10 @@ describe('KeyList (packed node keys)', () => {
             const before = list.toArray().map(show);
             const copy = list.clone();
             copy.insert(copy.length, o.v);
+            const second = list.clone();
+            second.insert(0, Uint8Array.of(4, 5));
             list.insert(0, Uint8Array.of(1, 2, 3));
+            expect(second.toArray().map(show)).toEqual([show(Uint8Array.of(4, 5)), ...before]);
             expect(copy.toArray().map(show)).toEqual([...before, show(o.v)]);
             list.removeAt(0);
             expect(list.toArray().map(show)).toEqual(before);

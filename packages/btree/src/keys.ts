@@ -13,8 +13,10 @@
  *  1. Bytes of an arena below `used` never change once written, so a view returned by `at(i)` or
  *     `get(i)` stays valid for ever (a removed entry's bytes become garbage, reclaimed only by
  *     copying the live entries into a new arena, never by overwriting the old one).
- *  2. A list copied by `clone()` shares its arena with the original but neither may append into
- *     it afterwards (both are marked full), so copies never see each other's writes.
+ *  2. A list copied by `clone()` shares its arena with the original. The right to append past
+ *     `used` passes to the copy (copy-on-write copies are the ones written next) and the original
+ *     is marked full, so it and any later copy of it move to a new arena before appending: at
+ *     most one list ever writes into a given region of an arena.
  *  3. Keys are not checked for order here; the node operations keep them sorted.
  *  4. A ValueList entry is bytes in the arena, or out of line: an OverflowRef, or a private copy
  *     of a value longer than OUT_OF_LINE_BYTES (not yet written to its overflow chain), kept in a
@@ -139,13 +141,18 @@ abstract class ByteList {
     this.used = at;
   }
 
-  /** Entries [from, to) packed into a new arena and index (slack for a few more). */
-  protected packed(from: number, to: number): { bytes: Uint8Array; used: number; meta: Int32Array } {
+  /**
+   * Entries [from, to) packed into a new arena and index, with slack for a quarter more, or room
+   * for `reserveBytes` of entries (and as many more entries, at their average size) when larger.
+   */
+  protected packed(from: number, to: number, reserveBytes = 0): { bytes: Uint8Array; used: number; meta: Int32Array } {
     const n = to - from;
     let total = 0;
     for (let i = from; i < to; i++) if (this.meta[2 * i] >= 0) total += this.meta[2 * i + 1];
-    const bytes = new Uint8Array(Math.max(16, total + (total >>> 2)));
-    const meta = new Int32Array(2 * Math.max(8, n + (n >>> 2)));
+    const room = Math.max(total + (total >>> 2), reserveBytes);
+    const slots = reserveBytes > total && total > 0 ? Math.ceil((n * reserveBytes) / total) : n + (n >>> 2);
+    const bytes = new Uint8Array(Math.max(16, room));
+    const meta = new Int32Array(2 * Math.max(8, slots));
     let at = 0;
     for (let i = 0; i < n; i++) {
       const s = this.meta[2 * (from + i)];
@@ -162,10 +169,16 @@ abstract class ByteList {
     return { bytes, used: at, meta };
   }
 
-  /** The arena and a copy of the index for a clone; marks this list's arena full (invariant 2). */
-  protected shared(): { bytes: Uint8Array; meta: Int32Array } {
+  /**
+   * The arena, the append position and a copy of the index, for a clone that takes over the right
+   * to append; this list is marked full (invariant 2). The index copy has room to grow a little.
+   */
+  protected shared(): { bytes: Uint8Array; used: number; meta: Int32Array } {
+    const used = this.used;
     this.used = this.bytes.length;
-    return { bytes: this.bytes, meta: this.meta.slice(0, Math.max(2, 2 * this.count)) };
+    const meta = new Int32Array(2 * Math.max(8, this.count + (this.count >>> 2) + 1));
+    meta.set(this.meta.subarray(0, 2 * this.count));
+    return { bytes: this.bytes, used, meta };
   }
 }
 
@@ -304,23 +317,23 @@ export class KeyList extends ByteList {
     this.closeSlot(i);
   }
 
-  /** Removes keys [from, length) and returns them as a new list. */
-  splitOff(from: number): KeyList {
-    const tail = this.slice(from, this.count);
+  /** Removes keys [from, length) and returns them as a new list (with room as `slice`). */
+  splitOff(from: number, reserveBytes = 0): KeyList {
+    const tail = this.slice(from, this.count, reserveBytes);
     this.count = from;
     return tail;
   }
 
-  /** A packed copy of keys [from, to). */
-  slice(from = 0, to = this.count): KeyList {
-    const { bytes, used, meta } = this.packed(from, to);
+  /** A packed copy of keys [from, to), with room for `reserveBytes` of keys if given. */
+  slice(from = 0, to = this.count, reserveBytes = 0): KeyList {
+    const { bytes, used, meta } = this.packed(from, to, reserveBytes);
     return new KeyList(bytes, used, meta, to - from);
   }
 
   /** A copy for copy-on-write (invariant 2). */
   clone(): KeyList {
-    const { bytes, meta } = this.shared();
-    return new KeyList(bytes, bytes.length, meta, this.count);
+    const { bytes, used, meta } = this.shared();
+    return new KeyList(bytes, used, meta, this.count);
   }
 
   /** A packed list of this list's keys followed by `middle` (if any) and then `other`'s keys. */
@@ -419,17 +432,17 @@ export class ValueList extends ByteList {
     this.refs?.splice(i, 1);
   }
 
-  /** Removes entries [from, length) and returns them as a new list. */
-  splitOff(from: number): ValueList {
-    const tail = this.slice(from, this.count);
+  /** Removes entries [from, length) and returns them as a new list (with room as `slice`). */
+  splitOff(from: number, reserveBytes = 0): ValueList {
+    const tail = this.slice(from, this.count, reserveBytes);
     this.count = from;
     this.refs?.splice(from);
     return tail;
   }
 
-  /** A packed copy of entries [from, to). */
-  slice(from = 0, to = this.count): ValueList {
-    const { bytes, used, meta } = this.packed(from, to);
+  /** A packed copy of entries [from, to), with room for `reserveBytes` of values if given. */
+  slice(from = 0, to = this.count, reserveBytes = 0): ValueList {
+    const { bytes, used, meta } = this.packed(from, to, reserveBytes);
     const out = new ValueList(bytes, used, meta, to - from);
     if (this.refs !== null) out.refs = this.refs.slice(from, to);
     return out;
@@ -437,8 +450,8 @@ export class ValueList extends ByteList {
 
   /** A copy for copy-on-write (invariant 2). */
   clone(): ValueList {
-    const { bytes, meta } = this.shared();
-    const out = new ValueList(bytes, bytes.length, meta, this.count);
+    const { bytes, used, meta } = this.shared();
+    const out = new ValueList(bytes, used, meta, this.count);
     if (this.refs !== null) out.refs = this.refs.slice(0, this.count);
     return out;
   }

@@ -144,7 +144,9 @@ export function split(w: Writer, node: TreeNode, appending = false): { separator
   if (node.kind === 'leaf') {
     const skewed = appending ? appendSplitPoint(w.layout, node) : -1;
     const m = skewed > 0 ? skewed : leafMidpoint(w.layout, node.keys, node.values);
-    const right = makeLeaf(w.layout, node.keys.splitOff(m), node.values.splitOff(m), w.epoch, null);
+    // A leaf appended to keeps being appended to: give its lists room for a page of entries.
+    const reserve = skewed > 0 ? w.layout.capacityBytes : 0;
+    const right = makeLeaf(w.layout, node.keys.splitOff(m, reserve >>> 2), node.values.splitOff(m, reserve), w.epoch, null);
     node.sizeBytes -= right.sizeBytes - NODE_BASE_BYTES;
     return { separator: shortestSeparator(node.keys.at(m - 1), right.keys.at(0)).slice(), right };
   }

@@ -115,13 +115,13 @@ export class TransactionView implements ReadView {
       },
       range(range, reverse) {
         reads.addRange(table, range);
-        const mine = own === undefined || own.size === 0 ? [] : own.inRange(range, reverse);
+        const mine = own === undefined || own.isEmpty ? [] : own.inRange(range, reverse);
         const theirs = base.range(range, reverse);
         return mine.length === 0 ? theirs : mergeWrites(theirs, mine, reverse);
       },
       count(range) {
         reads.addRange(table, range);
-        if (own === undefined || own.size === 0) return base.count(range);
+        if (own === undefined || own.isEmpty) return base.count(range);
         let n = 0;
         const it = mergeWrites(base.range(range, false), own.inRange(range, false), false);
         while (!it.next().done) n++;
