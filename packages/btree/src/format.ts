@@ -78,7 +78,7 @@
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
 import { ByteReader, ByteWriter } from './internal/bytes.js';
-import { KeyList, ValueList } from './keys.js';
+import { KeyList, ValueList, carve, carvedBytes } from './keys.js';
 import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf, sharedPrefix } from './node.js';
 import type { Child, LeafValue, Layout, TreeNode } from './node.js';
 
@@ -179,9 +179,15 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
   if (kind === KIND_BRANCH && count === 0) fail('branch with no separator', 2);
   const p = r.varint('prefix length');
   const prefix = r.view(p, 'prefix');
-  // Keys (prefix put back) are packed into one arena per node, sized for keys of the prefix plus
-  // 16 bytes; it grows if they are longer.
-  const keys = KeyList.empty(count, Math.min(count * (p + 16), count * p + r.remaining) + 16);
+  // Keys (prefix put back) and values are packed into lists (keys.ts) carved out of one buffer:
+  // one allocation per node. The key arena is sized for keys of the prefix plus 16 bytes (it
+  // grows if they are longer); value bytes are at most what remains of the page.
+  const keyArena = Math.min(count * (p + 16), count * p + r.remaining) + 16;
+  const slots = Math.max(1, count);
+  const valueArena = kind === KIND_LEAF ? r.remaining : 0;
+  const buffer = new ArrayBuffer(carvedBytes(slots, keyArena) + (kind === KIND_LEAF ? carvedBytes(slots, valueArena) : 0));
+  const k = carve(buffer, 0, slots, keyArena);
+  const keys = KeyList.over(k.meta, k.bytes);
   const readKey = (i: number): void => {
     const s = r.varint('key length');
     keys.pushJoined(prefix, r.view(s, 'key'));
@@ -189,8 +195,8 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
   };
   let node: TreeNode;
   if (kind === KIND_LEAF) {
-    // Value bytes are at most what remains of the page.
-    const values = ValueList.empty(count, r.remaining);
+    const v = carve(buffer, k.end, slots, valueArena);
+    const values = ValueList.over(v.meta, v.bytes);
     for (let i = 0; i < count; i++) {
       readKey(i);
       const v = readValue(r, keys.lengthAt(i), layout, fail);

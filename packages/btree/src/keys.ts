@@ -182,8 +182,29 @@ abstract class ByteList {
   }
 }
 
+/**
+ * Carves the index and the arena of a list out of `buffer` at `offset` (a multiple of 4): `slots`
+ * entries of index, then `arenaBytes` of arena. Returns the two views and the offset after them.
+ * Decoding puts a node's keys and values in one allocation this way.
+ */
+export function carve(buffer: ArrayBuffer, offset: number, slots: number, arenaBytes: number): { meta: Int32Array; bytes: Uint8Array; end: number } {
+  const meta = new Int32Array(buffer, offset, 2 * slots);
+  const bytes = new Uint8Array(buffer, offset + 8 * slots, arenaBytes);
+  return { meta, bytes, end: offset + 8 * slots + ((arenaBytes + 3) & ~3) };
+}
+
+/** Bytes `carve` takes for `slots` entries and `arenaBytes` of arena. */
+export function carvedBytes(slots: number, arenaBytes: number): number {
+  return 8 * slots + ((arenaBytes + 3) & ~3);
+}
+
 /** The sorted keys of one node, packed (see the file comment). Keys compare as unsigned bytes. */
 export class KeyList extends ByteList {
+  /** An empty list over carved storage (`carve`). */
+  static over(meta: Int32Array, bytes: Uint8Array): KeyList {
+    return new KeyList(bytes, 0, meta, 0);
+  }
+
   /** A list of no keys with room for `capacity` (and `arenaBytes` of key bytes) before it grows. */
   static empty(capacity = 8, arenaBytes = 256): KeyList {
     return new KeyList(new Uint8Array(arenaBytes), 0, new Int32Array(2 * Math.max(1, capacity)), 0);
@@ -352,6 +373,11 @@ export const OUT_OF_LINE_BYTES = 1024;
 export class ValueList extends ByteList {
   /** Slot i holds entry i when it is out of line (undefined for arena entries); null when none. */
   private refs: (LeafValue | undefined)[] | null = null;
+
+  /** An empty list over carved storage (`carve`). */
+  static over(meta: Int32Array, bytes: Uint8Array): ValueList {
+    return new ValueList(bytes, 0, meta, 0);
+  }
 
   /** A list of no values with room for `capacity` (and `arenaBytes` of value bytes). */
   static empty(capacity = 8, arenaBytes = 512): ValueList {

@@ -10,10 +10,10 @@ import { pathToFileURL } from 'node:url';
 const require = createRequire(import.meta.url);
 
 export const adapters = {
-  async photondb(dir) {
+  async photondb(dir, cacheSizeBytes = process.env.PHOTON_CACHE ? Number(process.env.PHOTON_CACHE) : undefined) {
     const root = path.resolve(import.meta.dirname, '../../..');
     const { open } = await import(pathToFileURL(path.join(root, 'packages/engine/dist/index.js')).href);
-    const db = await open(path.join(dir, 'photon'), { createIfMissing: true, sync: false, ...(process.env.PHOTON_CACHE ? { cacheSizeBytes: Number(process.env.PHOTON_CACHE) } : {}) });
+    const db = await open(path.join(dir, 'photon'), { createIfMissing: true, sync: false, ...(cacheSizeBytes !== undefined ? { cacheSizeBytes } : {}) });
     return {
       putBatch: (entries, { sync = false } = {}) => db.batch(entries.map(([key, value]) => ({ type: 'put', key, value })), { sync }),
       put: (key, value, { sync = false } = {}) => db.set(key, value, { sync }),

@@ -80,7 +80,7 @@ const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|'
 const med = {}; // workload -> engine -> median ops/s
 // The best peer is the best on-disk engine: sorted-btree (in memory, not durable) is shown but not compared.
 const bestPeer = (w) => {
-  const peers = Object.entries(med[w] ?? {}).filter(([e]) => e !== 'photondb' && e !== 'sorted-btree');
+  const peers = Object.entries(med[w] ?? {}).filter(([e]) => !e.startsWith('photondb') && e !== 'sorted-btree');
   return peers.length ? peers.reduce((a, b) => (b[1] > a[1] ? b : a)) : undefined;
 };
 for (const w of workloads) {
@@ -169,7 +169,7 @@ if (Number.isFinite(rss.fill?.photondb)) {
 }
 const targetTable = ['| target | this run | met? |', '|---|---|---|', ...targets.map((t) => `| ${t.join(' | ')} |`)].join('\n');
 
-const versions = ENGINES.filter((e) => e !== 'photondb').map((e) => {
+const versions = ENGINES.filter((e) => !e.startsWith('photondb')).map((e) => {
   const pkg = { rocksdb: '@nxtedition/rocksdb' }[e] ?? e;
   const f = path.join(here, 'node_modules', pkg, 'package.json');
   return `${pkg} ${existsSync(f) ? JSON.parse(readFileSync(f, 'utf8')).version : '?'}`;

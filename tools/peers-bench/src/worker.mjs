@@ -217,7 +217,9 @@ async function ycsb(adapter, dir) {
 
 async function main() {
   const dir = mkdtempSync(path.join(os.tmpdir(), `peers-${engineName}-`));
-  const adapter = adapters[engineName];
+  // `photondb-<N>m`: PhotonDB with an N MiB cache instead of the default (a column of its own).
+  const sized = /^photondb-(\d+)m$/.exec(engineName);
+  const adapter = sized ? (d) => adapters.photondb(d, Number(sized[1]) * 2 ** 20) : adapters[engineName];
   if (!adapter) throw new Error(`unknown engine ${engineName}`);
   const extra = {};
   try {
