@@ -16,6 +16,7 @@
  * separators into fresh buffers.
  */
 import { shortestSeparator } from './compare.js';
+import { varintBytes } from './internal/bytes.js';
 import { KIND_LEAF } from './format.js';
 import { NODE_BASE_BYTES, branchEntryBytes, leafEntryBytes, makeBranch } from './node.js';
 import type { BranchNode, Child, Layout } from './node.js';
@@ -61,31 +62,64 @@ export function loadTree(pager: Pager, entries: Entries, epoch: number): LoadedT
   return { root: nodes[0], height, leafNodes: leaves.length, branchNodes, overflowPages: encoder.overflowPages };
 }
 
-/** The first entry of each leaf: greedy packing to the payload, then the last leaf fixed up. */
+/** Bytes `a` and `b` share at their start. */
+function sharedBytes(a: Uint8Array, b: Uint8Array): number {
+  const n = a.length < b.length ? a.length : b.length;
+  let i = 0;
+  while (i < n && a[i] === b[i]) i++;
+  return i;
+}
+
+/**
+ * Logical size of a leaf of `count` entries whose entry bytes (leafEntryBytes) sum to `sum` and
+ * whose keys share `q` bytes: the node's own formula (node.ts leafLogicalBytes).
+ */
+function leafBytes(sum: number, count: number, q: number): number {
+  return NODE_BASE_BYTES + q + varintBytes(q) - 1 + sum - count * q;
+}
+
+/** Logical size of entries [from, to) as one leaf. */
+function rangeBytes(layout: Layout, entries: Entries, from: number, to: number): number {
+  let sum = 0;
+  for (let i = from; i < to; i++) sum += leafEntryBytes(layout, entries[i][0].length, entries[i][1].length);
+  const q = to - from === 1 ? entries[from][0].length : sharedBytes(entries[from][0], entries[to - 1][0]);
+  return leafBytes(sum, to - from, q);
+}
+
+/**
+ * The first entry of each leaf: greedy packing to the payload, sizing each leaf as the tree does
+ * (keys after their shared prefix; input is sorted, so the first and the last key of a leaf share
+ * what all its keys share), then the last leaf fixed up.
+ */
 function leafStarts(layout: Layout, entries: Entries): number[] {
   const capacity = layout.capacityBytes;
   const starts = [0];
-  let size = NODE_BASE_BYTES;
-  let prevSize = 0;
+  let sum = 0;
+  let count = 0;
   for (let i = 0; i < entries.length; i++) {
     const e = leafEntryBytes(layout, entries[i][0].length, entries[i][1].length);
-    if (size + e > capacity && i > starts[starts.length - 1]) {
-      starts.push(i);
-      prevSize = size;
-      size = NODE_BASE_BYTES;
+    if (count > 0) {
+      const q = sharedBytes(entries[starts[starts.length - 1]][0], entries[i][0]);
+      if (leafBytes(sum + e, count + 1, q) > capacity) {
+        starts.push(i);
+        sum = 0;
+        count = 0;
+      }
     }
-    size += e;
+    sum += e;
+    count++;
   }
   const n = starts.length;
-  if (n < 2 || size >= layout.underflowBytes) return starts;
+  if (n < 2 || rangeBytes(layout, entries, starts[n - 1], entries.length) >= layout.underflowBytes) return starts;
   // An underfull last leaf: merge it into its neighbour, or split the two at the byte midpoint.
-  const total = prevSize + size - NODE_BASE_BYTES;
-  if (total <= capacity) {
+  const from = starts[n - 2];
+  if (rangeBytes(layout, entries, from, entries.length) <= capacity) {
     starts.pop();
     return starts;
   }
-  const from = starts[n - 2];
-  let acc = NODE_BASE_BYTES;
+  let total = 0;
+  for (let i = from; i < entries.length; i++) total += leafEntryBytes(layout, entries[i][0].length, entries[i][1].length);
+  let acc = 0;
   let m = from;
   while (m < entries.length - 1) {
     const e = leafEntryBytes(layout, entries[m][0].length, entries[m][1].length);

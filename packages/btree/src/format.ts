@@ -79,7 +79,7 @@ import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
 import { ByteReader, ByteWriter } from './internal/bytes.js';
 import { KeyList, ValueList, carve, carvedBytes } from './keys.js';
-import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf, sharedPrefix } from './node.js';
+import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf, sharedPrefix, fitsPage } from './node.js';
 import type { Child, LeafValue, Layout, TreeNode } from './node.js';
 
 /** Node kind byte of a leaf page. */
@@ -214,7 +214,7 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
     node = makeBranch(level, keys, children, 0, pageId);
   }
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the last entry`, r.pos);
-  if (node.sizeBytes > layout.capacityBytes) fail(`node of ${node.sizeBytes} logical bytes exceeds ${layout.capacityBytes}`, 0);
+  if (!fitsPage(layout, node)) fail(`node of ${node.sizeBytes} logical bytes exceeds ${layout.capacityBytes}`, 0);
   return node;
 }
 

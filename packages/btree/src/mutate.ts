@@ -7,7 +7,7 @@
  * snapshot can see is copied before it is changed: a write copies only the nodes on its path.
  *
  * Balance rules, in logical bytes (node.ts): after a change below it, a parent calls `fixChild`,
- * which splits a child above `capacityBytes` and rebalances a child below `underflowBytes` with a
+ * which splits a child that does not fit its page (`fitsPage`) and rebalances a child below `underflowBytes` with a
  * neighbour (merge if both fit in one node, else redistribute at the byte midpoint). Entries are
  * at most a third of a node (limits in tree.ts), so both halves of a split fit. The root is
  * exempt from the lower bound; tree.ts grows and shrinks it.
@@ -20,6 +20,7 @@ import {
   branchEntryBytes,
   childIndexIn,
   copyNode,
+  fitsPage,
   leafEntryBytes,
   lowerBoundIn,
   makeBranch,
@@ -118,7 +119,7 @@ export function remove(w: Writer, node: TreeNode, key: Uint8Array): void {
  */
 export function fixChild(w: Writer, parent: BranchNode, i: number, inserted?: Uint8Array): void {
   const child = w.resolve(parent.children[i]);
-  if (child.sizeBytes > w.layout.capacityBytes) {
+  if (!fitsPage(w.layout, child)) {
     const appending =
       inserted !== undefined && child.kind === 'leaf' && i === parent.children.length - 1 && child.keys.compareAt(child.keys.length - 1, inserted) === 0;
     const { separator, right } = split(w, child, appending);
@@ -217,11 +218,11 @@ function rebalance(w: Writer, parent: BranchNode, i: number): void {
   const capacity = w.layout.capacityBytes;
   const oldSeparator = parent.keys.at(li);
   if (left.kind === 'leaf' && right.kind === 'leaf') {
-    const combined = left.sizeBytes + right.sizeBytes - NODE_BASE_BYTES;
     const keys = left.keys.concat(right.keys);
     const values = left.values.concat(right.values);
-    if (combined <= capacity) {
-      replaceLeaf(left, makeLeaf(w.layout, keys, values, w.epoch, null));
+    const merged = makeLeaf(w.layout, keys, values, w.epoch, null);
+    if (fitsPage(w.layout, merged)) {
+      replaceLeaf(left, merged);
       dropSlot(parent, li);
       w.counts.leafNodes--;
       return;

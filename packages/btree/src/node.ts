@@ -9,6 +9,9 @@
  * Sizes are "logical bytes": an upper bound of the encoded size (format.ts) computed without
  * prefix compression and with every page id counted at its largest varint. A node whose logical
  * size fits the page payload always encodes into one page; prefix compression only shrinks it.
+ * Whether a node fits is `fitsPage`: a leaf over the payload in logical bytes may still fit once
+ * its shared prefix is counted once, so leaves of keys with long common prefixes hold more. The
+ * balance rules' lower bounds stay in logical bytes (verify.ts `minFillBytes`).
  * This file does not read or write pages (pager.ts) and does not balance the tree (mutate.ts).
  */
 import { MAX_VARINT_BYTES, varintBytes } from './internal/bytes.js';
@@ -112,6 +115,20 @@ export function leafEntryBytes(layout: Layout, keyBytes: number, valueBytes: num
   const k = varintBytes(keyBytes) + keyBytes;
   if (isOverflow(layout, keyBytes, valueBytes)) return k + OVERFLOW_ENTRY_BYTES;
   return k + 1 + varintBytes(valueBytes) + valueBytes;
+}
+
+/**
+ * True when `node` encodes into one page. A leaf whose logical size is over the payload may still
+ * fit: its keys all start with the same `prefixLen` bytes, which the encoder stores once, so its
+ * encoding takes at most sizeBytes + prefixLen + (varint of prefixLen) - 1 - count * prefixLen
+ * bytes (with a longer prefix the encoder saves a byte per key for each byte it adds). O(1).
+ */
+export function fitsPage(layout: Layout, node: TreeNode): boolean {
+  const capacity = layout.capacityBytes;
+  if (node.sizeBytes <= capacity) return true;
+  if (node.kind !== 'leaf') return false;
+  const p = node.prefixLen;
+  return node.sizeBytes + p + varintBytes(p) - 1 - node.keys.length * p <= capacity;
 }
 
 /** Logical bytes of one branch entry (separator and the child after it). */

@@ -32,7 +32,7 @@ import type { CacheBudget } from './limits.js';
 import type { TreeOptions } from './limits.js';
 import { insert, remove, split, writable } from './mutate.js';
 import type { Writer } from './mutate.js';
-import { OverflowRef, emptyLeaf, makeBranch, childIndex } from './node.js';
+import { OverflowRef, emptyLeaf, makeBranch, childIndex, fitsPage } from './node.js';
 import type { Child, Layout, LeafValue, NodeCounts, TreeNode } from './node.js';
 import { Pager } from './pager.js';
 import { Snapshot, lookup } from './snapshot.js';
@@ -346,7 +346,7 @@ export class BTree implements Writer, SnapshotHost {
 
   /** Grows the tree when the root overflows; shrinks it while the root is a one-child branch. */
   private fixRoot(root: TreeNode): void {
-    if (root.sizeBytes > this.layout.capacityBytes) {
+    if (!fitsPage(this.layout, root)) {
       const { separator, right } = split(this, root);
       const top = makeBranch(root.level + 1, [separator], [root, right], this.epochValue, null);
       this.counts.branchNodes++;

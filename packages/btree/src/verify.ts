@@ -11,7 +11,7 @@
  */
 import { compareKeys } from './compare.js';
 import { varintBytes } from './internal/bytes.js';
-import { OverflowRef, branchEntryBytes, makeBranch, makeLeaf, overflowPagesOf, valueLength } from './node.js';
+import { OverflowRef, branchEntryBytes, makeBranch, makeLeaf, overflowPagesOf, valueLength, fitsPage } from './node.js';
 import type { Child, Layout, NodeCounts, TreeNode } from './node.js';
 import type { Pager } from './pager.js';
 
@@ -139,7 +139,7 @@ function checkKeys(node: TreeNode, where: string, lo: Uint8Array | undefined, hi
 function checkSize(node: TreeNode, where: string, layout: Layout, minFill: number, problems: string[]): void {
   const recount = node.kind === 'leaf' ? makeLeaf(layout, node.keys, node.values, 0, null).sizeBytes : makeBranch(node.level, node.keys, node.children, 0, null).sizeBytes;
   if (recount !== node.sizeBytes) problems.push(`${where}: size says ${node.sizeBytes} bytes, entries take ${recount}`);
-  if (recount > layout.capacityBytes) problems.push(`${where}: ${recount} bytes exceed the page payload of ${layout.capacityBytes}`);
+  if (!fitsPage(layout, node)) problems.push(`${where}: ${recount} bytes (its prefix counted once or not) exceed the page payload of ${layout.capacityBytes}`);
   if (recount < minFill) problems.push(`${where}: ${recount} bytes are below the minimum fill of ${minFill}`);
 }
 

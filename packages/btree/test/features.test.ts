@@ -276,6 +276,30 @@ describe('pager cache and inspection', () => {
     expect(desc.verify()).toEqual([]);
   });
 
+  it('counts a shared key prefix once when deciding whether a leaf fits (puts and bulk load)', () => {
+    // 16-byte keys sharing their first 12 bytes, 40-byte values: 59 logical bytes an entry with
+    // whole keys, 47 with the prefix counted once.
+    const key = (i: number): Uint8Array => {
+      const k = new Uint8Array(16);
+      new DataView(k.buffer).setUint32(12, i);
+      return k;
+    };
+    const value = new Uint8Array(40).fill(7);
+    const n = 4000;
+    const loaded = smallTree(1024).tree;
+    loaded.load(Array.from({ length: n }, (_, i) => [key(i), value] as [Uint8Array, Uint8Array]));
+    const random = smallTree(1024).tree;
+    for (let i = 0; i < n; i++) random.put(key((i * 7919) % n), value);
+    const perLeaf = (t: BTree): number => t.stats().entries / t.stats().leafNodes;
+    const payload = 1024 - 64; // at least this much of a 1 KiB page is payload
+    // Whole keys would allow at most (payload) / 59 entries a leaf; loaded leaves hold more.
+    expect(perLeaf(loaded)).toBeGreaterThan(payload / 59 + 1);
+    expect(perLeaf(random)).toBeGreaterThan(0.69 * (payload / 59) * 1.1);
+    expect(loaded.verify()).toEqual([]);
+    expect(random.verify()).toEqual([]);
+    for (let i = 0; i < n; i += 97) expect(random.get(key(i))).toEqual(value);
+  });
+
   it('bounds the cache by node memory with cacheBytes, counting what it holds', async () => {
     const { tree, store, backing } = smallTree(512);
     for (let i = 0; i < 3000; i++) tree.put(nkey(i), enc('value-' + i));
