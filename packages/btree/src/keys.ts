@@ -127,7 +127,9 @@ abstract class ByteList {
     let live = 0;
     const m = this.meta;
     for (let i = 0; i < this.count; i++) if (m[2 * i] >= 0) live += m[2 * i + 1];
-    const bytes = new Uint8Array(Math.max(64, 2 * (live + extra)));
+    // A quarter of slack: dirty leaves are held until a checkpoint, so their slack is memory.
+    const need = live + extra;
+    const bytes = new Uint8Array(Math.max(64, need + (need >>> 2)));
     let at = 0;
     for (let i = 0; i < this.count; i++) {
       const s = m[2 * i];
