@@ -77,7 +77,7 @@
  */
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
-import { ByteReader, ByteWriter } from './internal/bytes.js';
+import { ByteReader, ByteWriter, varintBytes } from './internal/bytes.js';
 import { KeyList, ValueList, carve, carvedBytes } from './keys.js';
 import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf, sharedPrefix, fitsPage } from './node.js';
 import type { Child, LeafValue, Layout, TreeNode } from './node.js';
@@ -378,7 +378,13 @@ export function decodeHeldList(bytes: Uint8Array, name: string): number[] {
  * Returns a new buffer owned by the caller.
  */
 export function encodeRedo(ops: readonly BatchOp[]): Uint8Array {
-  const w = new ByteWriter(64);
+  // Sized exactly first: a batch of large values must not be copied again at every doubling.
+  let size = 1 + varintBytes(ops.length);
+  for (const op of ops) {
+    size += 1 + varintBytes(op.key.length) + op.key.length;
+    if (op.type === 'put') size += varintBytes(op.value.length) + op.value.length;
+  }
+  const w = new ByteWriter(size);
   w.u8(REDO_VERSION);
   w.varint(ops.length);
   for (const op of ops) {

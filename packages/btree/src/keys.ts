@@ -26,6 +26,12 @@
 import { OverflowRef } from './overflow-ref.js';
 import type { LeafValue } from './overflow-ref.js';
 
+/** Copies `length` bytes of `src` from `from` to `dst` at `at`: a loop for short runs, `set` for long ones. */
+function copyInto(dst: Uint8Array, at: number, src: Uint8Array, from: number, length: number): void {
+  if (length <= 32) for (let j = 0; j < length; j++) dst[at + j] = src[from + j];
+  else dst.set(src.subarray(from, from + length), at);
+}
+
 /** Byte strings packed in one arena; the storage shared by KeyList and ValueList. */
 abstract class ByteList {
   /** The arena. */
@@ -129,13 +135,14 @@ abstract class ByteList {
     for (let i = 0; i < this.count; i++) if (m[2 * i] >= 0) live += m[2 * i + 1];
     // A quarter of slack: dirty leaves are held until a checkpoint, so their slack is memory.
     const need = live + extra;
-    const bytes = new Uint8Array(Math.max(64, need + (need >>> 2)));
+    const bytes = new Uint8Array(Math.max(64, need + Math.max(need >>> 2, 128)));
     let at = 0;
+    const old = this.bytes;
     for (let i = 0; i < this.count; i++) {
       const s = m[2 * i];
       if (s < 0) continue;
       const l = m[2 * i + 1];
-      bytes.set(this.bytes.subarray(s, s + l), at);
+      copyInto(bytes, at, old, s, l);
       m[2 * i] = at;
       at += l;
     }
@@ -164,7 +171,7 @@ abstract class ByteList {
         meta[2 * i] = -1;
         continue;
       }
-      bytes.set(this.bytes.subarray(s, s + l), at);
+      copyInto(bytes, at, this.bytes, s, l);
       meta[2 * i] = at;
       at += l;
     }

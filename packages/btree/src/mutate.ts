@@ -146,7 +146,7 @@ export function split(w: Writer, node: TreeNode, appending = false): { separator
     const skewed = appending ? appendSplitPoint(w.layout, node) : -1;
     const m = skewed > 0 ? skewed : leafMidpoint(w.layout, node.keys, node.values);
     // A leaf appended to keeps being appended to: give its lists room for a page of entries.
-    const reserve = skewed > 0 ? w.layout.capacityBytes : 0;
+    const reserve = skewed > 0 ? w.layout.capacityBytes + (w.layout.capacityBytes >>> 2) : 0; // a page of entries fits (fitsPage)
     const right = makeLeaf(w.layout, node.keys.splitOff(m, reserve >>> 2), node.values.splitOff(m, reserve), w.epoch, null);
     node.sizeBytes -= right.sizeBytes - NODE_BASE_BYTES;
     return { separator: shortestSeparator(node.keys.at(m - 1), right.keys.at(0)).slice(), right };

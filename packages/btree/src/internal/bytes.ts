@@ -69,9 +69,9 @@ export class ByteWriter {
     this.length += b.length;
   }
 
-  /** A copy of the bytes written. */
+  /** The bytes written: the writer's buffer itself when full, else a view of it. Write no more after. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.length);
+    return this.length === this.buf.length ? this.buf : this.buf.subarray(0, this.length);
   }
 }
 
