@@ -35,7 +35,10 @@ import { checksum } from '@photondb/io';
  *       44     4  checksum       CRC-32 of bytes [0, 44)
  *       48   464  zero           the rest of the first 512-byte sector
  *      512     -  records        each at an 8-byte aligned offset; then zeros to the end of the
- *                                (preallocated) file
+ *                                (preallocated) file, except that the rest of the sector after
+ *                                the last record may hold the remains of a torn write (see
+ *                                "Sector alignment"; also in a sealed segment, whose end the
+ *                                next segment's firstLsn fixes)
  *
  * Valid iff magic, version, checksum match and the reserved bytes are zero; anything else in a
  * file with a segment's name is CORRUPTION. Pinned by format.test.ts "golden segment header v1".

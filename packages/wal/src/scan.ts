@@ -191,6 +191,13 @@ export function scanLog(dir: Directory, options: { salvage: boolean; places: boo
     const isLast = i === numbers.length - 1;
     const garbageEnd = nonzeroEnd(bytes, offset, bytes.length);
     if (garbageEnd === offset && !isLast) continue; // a sealed segment's normal end
+    // A sealed segment may also end with the remains of a torn write in the rest of its last
+    // record's sector: opening the log after a crash zeroes whole sectors past a torn tail but
+    // leaves the sector that holds durable records alone (rewriting it could tear them), and
+    // writes resume at the next sector. Past that sector it must be zeros. No record can be lost
+    // unseen there: the next segment's first LSN, checked above, says where this one ends.
+    const sectorEnd = Math.min(alignSector(offset), bytes.length);
+    if (!isLast && nonzeroEnd(bytes, sectorEnd, bytes.length) === sectorEnd) continue;
     if (!isLast) {
       fail(name, offset, `a sealed segment holds damaged bytes after LSN ${expected - 1}`);
       break;
