@@ -11,6 +11,8 @@ import {
   encodeNode,
   encodeOverflowPage,
   encodeRedo,
+  encodeRedoInto,
+  redoBytes,
   searchLeafPayload,
 } from './format.js';
 import type { BatchOp } from './format.js';
@@ -127,6 +129,17 @@ describe('redo payload format v1', () => {
     const bytes = encodeRedo(ops);
     expect(hex(bytes)).toBe('01' + '03' + '01016b027676' + '0204676f6e65' + '010000');
     expect(decodeRedo(bytes)).toEqual(ops);
+  });
+
+  it('encodes a redo payload in place at an offset, sized exactly by redoBytes', () => {
+    const big: BatchOp[] = [...ops, { type: 'put', key: new Uint8Array(200).fill(7), value: new Uint8Array(20_000).fill(9) }];
+    const size = redoBytes(big);
+    expect(size).toBe(encodeRedo(big).length);
+    const target = new Uint8Array(size + 10).fill(0xee);
+    expect(encodeRedoInto(target, 3, big)).toBe(3 + size);
+    expect(target.subarray(3, 3 + size)).toEqual(encodeRedo(big));
+    expect([...target.subarray(0, 3), ...target.subarray(3 + size)]).toEqual(new Array(10).fill(0xee));
+    expect(decodeRedo(target.subarray(3, 3 + size))).toEqual(big);
   });
 
   it('refuses malformed payloads with CORRUPTION', async () => {

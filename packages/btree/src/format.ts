@@ -373,30 +373,62 @@ export function decodeHeldList(bytes: Uint8Array, name: string): number[] {
   return ids;
 }
 
+/** The exact size in bytes of `encodeRedo(ops)`. The caller has validated the ops. */
+export function redoBytes(ops: readonly BatchOp[]): number {
+  let size = 1 + varintBytes(ops.length);
+  for (const op of ops) {
+    size += 1 + varintBytes(op.key.length) + op.key.length;
+    if (op.type === 'put') size += varintBytes(op.value.length) + op.value.length;
+  }
+  return size;
+}
+
+/**
+ * Encodes a batch as a logical redo payload (format above) into `target` at `offset`, which must
+ * have `redoBytes(ops)` bytes of room; returns the offset after the payload. Lets a caller that
+ * frames several payloads (the engine's commit record) build its record in one buffer with no
+ * intermediate copy. The caller has validated the ops.
+ */
+export function encodeRedoInto(target: Uint8Array, offset: number, ops: readonly BatchOp[]): number {
+  let at = offset;
+  target[at++] = REDO_VERSION;
+  at = putVarint(target, at, ops.length);
+  for (const op of ops) {
+    const isPut = op.type === 'put';
+    target[at++] = isPut ? REDO_PUT : REDO_DELETE;
+    const key = op.key;
+    at = putVarint(target, at, key.length);
+    target.set(key, at);
+    at += key.length;
+    if (isPut) {
+      const value = op.value;
+      at = putVarint(target, at, value.length);
+      target.set(value, at);
+      at += value.length;
+    }
+  }
+  return at;
+}
+
+/** LEB128 varint of `n` (a non-negative safe integer) at `at`; returns the offset after it. */
+function putVarint(target: Uint8Array, at: number, n: number): number {
+  while (n >= 128) {
+    target[at++] = (n % 128) | 128;
+    n = Math.floor(n / 128);
+  }
+  target[at++] = n;
+  return at;
+}
+
 /**
  * Encodes a batch as a logical redo payload (format above). The caller has validated the ops.
  * Returns a new buffer owned by the caller.
  */
 export function encodeRedo(ops: readonly BatchOp[]): Uint8Array {
   // Sized exactly first: a batch of large values must not be copied again at every doubling.
-  let size = 1 + varintBytes(ops.length);
-  for (const op of ops) {
-    size += 1 + varintBytes(op.key.length) + op.key.length;
-    if (op.type === 'put') size += varintBytes(op.value.length) + op.value.length;
-  }
-  const w = new ByteWriter(size);
-  w.u8(REDO_VERSION);
-  w.varint(ops.length);
-  for (const op of ops) {
-    w.u8(op.type === 'put' ? REDO_PUT : REDO_DELETE);
-    w.varint(op.key.length);
-    w.bytes(op.key);
-    if (op.type === 'put') {
-      w.varint(op.value.length);
-      w.bytes(op.value);
-    }
-  }
-  return w.finish();
+  const out = new Uint8Array(redoBytes(ops));
+  encodeRedoInto(out, 0, ops);
+  return out;
 }
 
 /** Decodes a redo payload into fresh ops (keys and values are copies). Throws CORRUPTION. */

@@ -5,7 +5,7 @@
  */
 export { BTree, prefixEnd } from './tree.js';
 export { compareKeys } from './compare.js';
-export { encodeRedo, decodeRedo } from './format.js';
+export { encodeRedo, encodeRedoInto, redoBytes, decodeRedo } from './format.js';
 export type { BatchOp, Descriptor } from './format.js';
 export type { RangeOptions, Cursor } from './cursor.js';
 export type { TreeSnapshot } from './snapshot.js';

@@ -27,7 +27,7 @@
  * Pinned by format.test.ts "golden commit record v1".
  */
 import { PhotonError } from '@photondb/contracts';
-import { decodeRedo, encodeRedo } from '@photondb/btree';
+import { decodeRedo, encodeRedoInto, redoBytes } from '@photondb/btree';
 import type { BatchOp } from '@photondb/btree';
 
 export const RECORD_COMMIT = 1;
@@ -46,28 +46,44 @@ const utf8Decoder = new TextDecoder('utf-8', { fatal: true });
 /** A decoded commit: table name to its operations. */
 export type CommitOps = Map<string, readonly BatchOp[]>;
 
-/** Encodes a commit record payload. */
-export function encodeCommit(ops: CommitOps): Uint8Array {
-  const parts: { name: Uint8Array; redo: Uint8Array }[] = [];
-  let size = VERSION_BYTES + TABLE_COUNT_BYTES;
-  for (const [table, tableOps] of ops) {
-    const name = utf8Encoder.encode(table);
-    const redo = encodeRedo(tableOps);
-    parts.push({ name, redo });
-    size += NAME_LENGTH_BYTES + name.length + REDO_LENGTH_BYTES + redo.length;
+/**
+ * UTF-8 bytes of recently used table names: a commit names its tables, and encoding the same
+ * few names for every commit showed in the commit profile (peers-bench `commits-64`). Bounded,
+ * since tables can be created and dropped without end.
+ */
+const nameBytesCache = new Map<string, Uint8Array>();
+const NAME_CACHE_ENTRIES = 256;
+
+function tableNameBytes(table: string): Uint8Array {
+  let bytes = nameBytesCache.get(table);
+  if (bytes === undefined) {
+    bytes = utf8Encoder.encode(table);
+    if (nameBytesCache.size >= NAME_CACHE_ENTRIES) nameBytesCache.clear();
+    nameBytesCache.set(table, bytes);
   }
+  return bytes;
+}
+
+/**
+ * Encodes a commit record payload, sized exactly and written in one pass into one buffer (each
+ * table's redo payload is encoded in place, not built and then copied).
+ */
+export function encodeCommit(ops: CommitOps): Uint8Array {
+  let size = VERSION_BYTES + TABLE_COUNT_BYTES;
+  for (const [table, tableOps] of ops) size += NAME_LENGTH_BYTES + tableNameBytes(table).length + REDO_LENGTH_BYTES + redoBytes(tableOps);
   const out = new Uint8Array(size);
   const view = new DataView(out.buffer);
   out[0] = ENGINE_RECORD_VERSION;
-  view.setUint16(VERSION_BYTES, parts.length, true);
+  view.setUint16(VERSION_BYTES, ops.size, true);
   let at = VERSION_BYTES + TABLE_COUNT_BYTES;
-  for (const { name, redo } of parts) {
+  for (const [table, tableOps] of ops) {
+    const name = tableNameBytes(table);
     view.setUint16(at, name.length, true);
     out.set(name, at + NAME_LENGTH_BYTES);
     at += NAME_LENGTH_BYTES + name.length;
-    view.setUint32(at, redo.length, true);
-    out.set(redo, at + REDO_LENGTH_BYTES);
-    at += REDO_LENGTH_BYTES + redo.length;
+    const end = encodeRedoInto(out, at + REDO_LENGTH_BYTES, tableOps);
+    view.setUint32(at, end - at - REDO_LENGTH_BYTES, true);
+    at = end;
   }
   return out;
 }
