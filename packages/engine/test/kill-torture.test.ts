@@ -20,7 +20,7 @@ import { reportFigure, scaled } from './helpers/report.js';
 const ROOT = resolve(__dirname, '../../..');
 /** One process per child (node with tsx's loader), so SIGKILL kills the process that holds the files. */
 const CHILD = join(__dirname, 'helpers', 'kill-child.ts');
-const R1_KILLS = scaled(Number(process.env.PHOTON_R1_KILLS ?? '120'));
+const R1_KILLS = scaled(Number(process.env.PHOTON_R1_KILLS ?? '200'));
 const SEED = Number(process.env.PHOTON_SEED ?? '20261125');
 
 type Mode = 'random' | 'checkpoint' | 'recovery' | 'log' | 'close';
