@@ -40,6 +40,30 @@ function materialize(files: Files): FileSystem {
   return fs;
 }
 
+/**
+ * Opens a damaged copy, reads every entry by scan and by key, and verifies it: 'detected' (a typed
+ * error, or a problem from verify()), 'harmless' (exactly the model read back, verify clean), or
+ * the failure: wrong data returned with no error, or an untyped error.
+ */
+async function reopenDamaged(files: Files, model: Map<string, string>): Promise<'detected' | 'harmless' | string> {
+  try {
+    const reopened = await open('/db', { fileSystem: materialize(files), createIfMissing: false, ...OPTIONS });
+    try {
+      const state = await contents(reopened);
+      for (const [k, v] of model) {
+        const got = await reopened.get(enc(k));
+        if (got === undefined || Buffer.from(got).toString() !== v) return `get(${k}) returned wrong data`;
+      }
+      if (reopened.verify().length > 0) return 'detected';
+      return sameMap(state, model) ? 'harmless' : 'read back wrong data and verify() saw nothing';
+    } finally {
+      await reopened.close().catch(() => {});
+    }
+  } catch (e) {
+    return isPhotonError(e) ? 'detected' : (e as Error).message;
+  }
+}
+
 describe('R5: corruption detection', () => {
   it('detects every bit flip that would change what is read, or it is harmless', async () => {
     const flips = scaled(2000); // TESTING.md R5: 2,000 bit flips at the CI tier
@@ -71,25 +95,10 @@ describe('R5: corruption detection', () => {
         const flipped: Files = files.map(([n, b]) => [n, n === name ? b.slice() : b]);
         flipped[file][1][at] ^= 1 << bit;
         const where = `seed ${seed}, ${name} byte ${at} bit ${bit}`;
-        try {
-          const reopened = await open('/db', { fileSystem: materialize(flipped), createIfMissing: false, ...OPTIONS });
-          try {
-            const state = await contents(reopened);
-            for (const [k, v] of model) {
-              const got = await reopened.get(enc(k));
-              if (got === undefined || Buffer.from(got).toString() !== v) throw Object.assign(new Error(`get(${k}) returned wrong data`), { wrong: true });
-            }
-            const problems = reopened.verify();
-            if (problems.length > 0) detected++;
-            else if (sameMap(state, model)) harmless++;
-            else failures.push(`${where}: read back wrong data and verify() saw nothing`);
-          } finally {
-            await reopened.close().catch(() => {});
-          }
-        } catch (e) {
-          if (isPhotonError(e)) detected++;
-          else failures.push(`${where}: ${(e as Error).message}`);
-        }
+        const outcome = await reopenDamaged(flipped, model);
+        if (outcome === 'detected') detected++;
+        else if (outcome === 'harmless') harmless++;
+        else failures.push(`${where}: ${outcome}`);
       }
     }
     reportFigure({ id: 'R5', what: 'bit flips in a closed database', tried: flips, failed: failures.length, detail: `${detected} detected, ${harmless} harmless (unused bytes)` });
@@ -189,25 +198,10 @@ async function damageRun(KINDS: readonly DamageKind[], damages: number): Promise
       const counts = byKind.get(kind)!;
       counts.tried++;
       const label = `seed ${seed}, ${kind}: ${where}`;
-      try {
-        const reopened = await open('/db', { fileSystem: materialize(flipped), createIfMissing: false, ...OPTIONS });
-        try {
-          const state = await contents(reopened);
-          for (const [k, v] of model) {
-            const got = await reopened.get(enc(k));
-            if (got === undefined || Buffer.from(got).toString() !== v) throw Object.assign(new Error(`get(${k}) returned wrong data`), { wrong: true });
-          }
-          const problems = reopened.verify();
-          if (problems.length > 0) counts.detected++;
-          else if (sameMap(state, model)) counts.harmless++;
-          else failures.push(`${label}: read back wrong data and verify() saw nothing`);
-        } finally {
-          await reopened.close().catch(() => {});
-        }
-      } catch (e) {
-        if (isPhotonError(e)) counts.detected++;
-        else failures.push(`${label}: ${(e as Error).message}`);
-      }
+      const outcome = await reopenDamaged(flipped, model);
+      if (outcome === 'detected') counts.detected++;
+      else if (outcome === 'harmless') counts.harmless++;
+      else failures.push(`${label}: ${outcome}`);
     }
   }
   return { failures, byKind };
