@@ -16,7 +16,7 @@
  * separators into fresh buffers.
  */
 import { shortestSeparator } from './compare.js';
-import { varintBytes } from './internal/bytes.js';
+import { putVarint, varintBytes } from './internal/bytes.js';
 import { KIND_LEAF } from './format.js';
 import { NODE_BASE_BYTES, branchEntryBytes, leafEntryBytes, makeBranch } from './node.js';
 import type { BranchNode, Child, Layout } from './node.js';
@@ -195,16 +195,6 @@ class LeafEncoder {
     store.write(id, b.subarray(0, at));
     return id as number;
   }
-}
-
-/** Writes the LEB128 varint of `n` at `at`; returns the offset after it. */
-function putVarint(b: Uint8Array, at: number, n: number): number {
-  while (n >= 128) {
-    b[at++] = (n % 128) | 128;
-    n = Math.floor(n / 128);
-  }
-  b[at++] = n;
-  return at;
 }
 
 /** Packs one branch level over `below` (nodes or page ids), separated by `seps`. */

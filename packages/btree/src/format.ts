@@ -77,7 +77,7 @@
  */
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
-import { ByteReader, ByteWriter, varintBytes } from './internal/bytes.js';
+import { ByteReader, ByteWriter, putVarint, varintBytes } from './internal/bytes.js';
 import { KeyList, ValueList, carve, carvedBytes } from './keys.js';
 import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf, sharedPrefix, fitsPage } from './node.js';
 import type { Child, LeafValue, Layout, TreeNode } from './node.js';
@@ -407,16 +407,6 @@ export function encodeRedoInto(target: Uint8Array, offset: number, ops: readonly
       at += value.length;
     }
   }
-  return at;
-}
-
-/** LEB128 varint of `n` (a non-negative safe integer) at `at`; returns the offset after it. */
-function putVarint(target: Uint8Array, at: number, n: number): number {
-  while (n >= 128) {
-    target[at++] = (n % 128) | 128;
-    n = Math.floor(n / 128);
-  }
-  target[at++] = n;
   return at;
 }
 

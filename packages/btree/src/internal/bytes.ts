@@ -16,6 +16,16 @@ export function varintBytes(n: number): number {
   return bytes;
 }
 
+/** Writes the LEB128 varint of `n` (a non-negative safe integer) at `at`; returns the offset after it. */
+export function putVarint(target: Uint8Array, at: number, n: number): number {
+  while (n >= 128) {
+    target[at++] = (n % 128) | 128;
+    n = Math.floor(n / 128);
+  }
+  target[at++] = n;
+  return at;
+}
+
 /** The most bytes a varint of a safe integer (< 2^53) takes. */
 export const MAX_VARINT_BYTES = 8;
 
@@ -56,11 +66,7 @@ export class ByteWriter {
 
   varint(n: number): void {
     this.ensure(MAX_VARINT_BYTES);
-    while (n >= 128) {
-      this.buf[this.length++] = (n % 128) | 128;
-      n = Math.floor(n / 128);
-    }
-    this.buf[this.length++] = n;
+    this.length = putVarint(this.buf, this.length, n);
   }
 
   bytes(b: Uint8Array): void {
