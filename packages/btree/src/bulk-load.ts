@@ -1,7 +1,7 @@
 /**
  * Bulk loading: builds a tree bottom-up from sorted, validated entries.
  *
- * Leaves are encoded straight from the input into node pages (format.ts, node page v1) and
+ * Leaves are encoded straight from the input into node pages (format.ts, node page v2) and
  * written to freshly allocated pages at once: no leaf node objects and no per-entry key or value
  * views are made (those, and the garbage they left, were most of the cost of building a tree).
  * The written leaves are clean nodes the pager decodes on demand, like any page; the branch
@@ -16,9 +16,9 @@
  * separators into fresh buffers.
  */
 import { shortestSeparator } from './compare.js';
-import { putVarint, varintBytes } from './internal/bytes.js';
+import { putU24, putVarint, varintBytes } from './internal/bytes.js';
 import { KIND_LEAF } from './format.js';
-import { NODE_BASE_BYTES, branchEntryBytes, leafEntryBytes, makeBranch } from './node.js';
+import { NODE_BASE_BYTES, branchEntryBytes, childRef, leafEntryBytes, makeBranch } from './node.js';
 import type { BranchNode, Child, Layout } from './node.js';
 import type { Pager } from './pager.js';
 
@@ -143,7 +143,7 @@ class LeafEncoder {
     this.buf = new Uint8Array(pager.layout.capacityBytes);
   }
 
-  /** Encodes entries [from, to) as one leaf page and writes it; returns its page id. */
+  /** Encodes entries [from, to) as one leaf page with a fresh stamp and writes it; returns its reference. */
   write(entries: Entries, from: number, to: number): number {
     const layout = this.pager.layout;
     const inlineLimit = layout.inlineLimitBytes;
@@ -158,7 +158,8 @@ class LeafEncoder {
     const count = to - from;
     b[2] = count & 0xff;
     b[3] = (count >>> 8) & 0xff;
-    let at = putVarint(b, 4, p);
+    const stamp = this.pager.nextStamp();
+    let at = putVarint(b, putU24(b, 4, stamp), p);
     for (let j = 0; j < p; j++) b[at++] = first[j];
     for (let i = from; i < to; i++) {
       const k = entries[i][0];
@@ -179,6 +180,7 @@ class LeafEncoder {
         b[at++] = 1; // overflow tag
         at = putVarint(b, at, vl);
         at = putVarint(b, at, ref.firstPageId);
+        at = putU24(b, at, ref.stamp);
         continue;
       }
       b[at++] = 0; // inline tag
@@ -193,7 +195,7 @@ class LeafEncoder {
     const store = this.pager.store;
     const id = store.allocate();
     store.write(id, b.subarray(0, at));
-    return id as number;
+    return childRef(id as number, stamp);
   }
 }
 

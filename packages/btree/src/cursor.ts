@@ -16,11 +16,11 @@ export interface NodeSource {
   resolve(child: Child): TreeNode;
   readValue(value: LeafValue): Uint8Array;
   /**
-   * Optional fast path for point lookups in the clean leaf page `pageId`: its decoded node (when
-   * cached, or worth decoding), or else the value slot of `key` read in place without decoding
-   * (undefined when absent).
+   * Optional fast path for point lookups in the clean leaf that `ref` names (node.ts `childRef`):
+   * its decoded node (when cached, or worth decoding), or else the value slot of `key` read in
+   * place without decoding (undefined when absent).
    */
-  probeLeaf?(pageId: number, key: Uint8Array): TreeNode | LeafValue | undefined;
+  probeLeaf?(ref: number, key: Uint8Array): TreeNode | LeafValue | undefined;
 }
 
 /** Bounds and direction of a range scan. */

@@ -1,5 +1,6 @@
 import { describe, it, expect } from '@jest/globals';
-import { expectCode } from '@photondb/contracts/testing';
+import fc from 'fast-check';
+import { expectCode, fcRuns } from '@photondb/contracts/testing';
 import {
   decodeDescriptor,
   decodeHeldList,
@@ -16,103 +17,203 @@ import {
   searchLeafPayload,
 } from './format.js';
 import type { BatchOp } from './format.js';
-import { OverflowRef, makeBranch, makeLeaf } from './node.js';
+import { OverflowRef, STAMP_LIMIT, childRef, makeBranch, makeLeaf, refPageId, refStamp } from './node.js';
 import type { Layout } from './node.js';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
 const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+function thrown(fn: () => unknown): Error {
+  try {
+    fn();
+  } catch (e) {
+    return e as Error;
+  }
+  throw new Error('expected a throw');
+}
 const layout: Layout = { capacityBytes: 480, inlineLimitBytes: 120, underflowBytes: 120, maxKeyBytes: 120, maxValueBytes: 1 << 20 };
 
-describe('node page format v1', () => {
-  it('golden leaf: prefix-compressed keys, an inline and an overflow value', () => {
-    const leaf = makeLeaf(layout, [enc('apple'), enc('apricot')], [enc('red'), new OverflowRef(300, 5000)], 1, null);
-    const bytes = encodeNode(leaf);
-    // kind 1, level 0, count 2, prefix "ap"; "ple" inline "red"; "ricot" overflow 5000 bytes at page 300
-    expect(hex(bytes)).toBe('0100020002' + '6170' + '03706c65' + '0003726564' + '057269636f74' + '01' + '8827' + 'ac02');
-    const back = decodeNode(bytes, 9, layout);
+describe('node page format v2 (write stamps)', () => {
+  it('golden leaf: stamp, prefix-compressed keys, an inline and an overflow value with its chain stamp', () => {
+    const leaf = makeLeaf(layout, [enc('apple'), enc('apricot')], [enc('red'), new OverflowRef(300, 5000, 0xabcd)], 1, null);
+    const bytes = encodeNode(leaf, 0x012345);
+    // kind 4, level 0, count 2, stamp 0x012345, prefix "ap"; "ple" inline "red";
+    // "ricot" overflow 5000 bytes at page 300, chain stamp 0xabcd
+    expect(hex(bytes)).toBe('04000200' + '452301' + '02' + '6170' + '03706c65' + '0003726564' + '057269636f74' + '01' + '8827' + 'ac02' + 'cdab00');
+    const back = decodeNode(bytes, 9, layout, 0x012345);
     expect(back.kind).toBe('leaf');
     expect(back.keys.toArray().map((k) => Buffer.from(k).toString())).toEqual(['apple', 'apricot']);
-    expect(back.pageId).toBe(9);
+    expect([back.pageId, back.stamp]).toEqual([9, 0x012345]);
     if (back.kind === 'leaf') {
       expect(hex(back.values.get(0) as Uint8Array)).toBe(hex(enc('red')));
-      expect(back.values.get(1)).toEqual(new OverflowRef(300, 5000));
+      expect(back.values.get(1)).toEqual(new OverflowRef(300, 5000, 0xabcd));
     }
   });
 
-  it('golden branch: truncated separators and child page ids', () => {
-    const branch = makeBranch(1, [enc('b'), enc('c')], [2, 3, 200], 1, null);
-    expect(hex(encodeNode(branch))).toBe('0201020000' + '02' + '016203' + '0163c801');
-    const back = decodeNode(encodeNode(branch), 5, layout);
-    expect(back.kind === 'branch' && back.children).toEqual([2, 3, 200]);
+  it('golden branch: truncated separators, child page ids and their stamps', () => {
+    const children = [childRef(2, 7), childRef(3, 8), childRef(200, STAMP_LIMIT - 1)];
+    const branch = makeBranch(1, [enc('b'), enc('c')], children, 1, null);
+    const bytes = encodeNode(branch, 0x000101);
+    expect(hex(bytes)).toBe('05010200' + '010100' + '00' + '02070000' + '016203080000' + '0163c801ffff1f');
+    const back = decodeNode(bytes, 5, layout);
+    expect(back.kind === 'branch' && back.children).toEqual(children);
+    expect(back.kind === 'branch' && back.children.map((c) => [refPageId(c as number), refStamp(c as number)])).toEqual([[2, 7], [3, 8], [200, STAMP_LIMIT - 1]]);
+  });
+
+  it('reads a page only as the version its reference names: a stale stamp is CORRUPTION', async () => {
+    const page = encodeNode(makeLeaf(layout, [enc('a')], [enc('1')], 1, null), 77);
+    expect(decodeNode(page, 4, layout, 77).stamp).toBe(77);
+    expect(decodeNode(page, 4, layout, 0).stamp).toBe(77); // 0: not recorded, not checked
+    await expectCode('CORRUPTION', () => decodeNode(page, 4, layout, 78));
+    expect(thrown(() => decodeNode(page, 4, layout, 78)).message).toMatch(/page 4 is a stale or misplaced version: it carries write stamp 77, its reference expects 78/);
+    await expectCode('CORRUPTION', () => searchLeafPayload(page, enc('a'), 4, layout, 78));
+    expect(searchLeafPayload(page, enc('a'), 4, layout, 77)).toEqual(enc('1'));
+  });
+
+  it('a page and a reference to it agree for any node and stamps; any other stamp is refused (property)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.uniqueArray(fc.uint8Array({ minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 8, selector: (k) => hex(k) }),
+        fc.integer({ min: 1, max: STAMP_LIMIT - 1 }),
+        fc.integer({ min: 1, max: STAMP_LIMIT - 1 }),
+        fc.array(fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: STAMP_LIMIT - 1 })), { minLength: 9, maxLength: 9 }),
+        async (raw, stamp, other, refs) => {
+          const keys = raw.map((k) => Buffer.from(k)).sort(Buffer.compare).map((k) => Uint8Array.from(k));
+          const children = refs.slice(0, keys.length + 1).map(([id, st]) => childRef(id, st === 0 ? 1 : st));
+          const leaf = encodeNode(makeLeaf(layout, keys, keys.map(() => enc('v')), 1, null), stamp);
+          const branch = encodeNode(makeBranch(1, keys, children, 1, null), stamp);
+          const b = decodeNode(branch, 3, layout, stamp);
+          expect(b.kind === 'branch' && b.children).toEqual(children);
+          expect(decodeNode(leaf, 3, layout, stamp).keys.toArray()).toEqual(keys);
+          if (other !== stamp) {
+            await expectCode('CORRUPTION', () => decodeNode(leaf, 3, layout, other));
+            await expectCode('CORRUPTION', () => decodeNode(branch, 3, layout, other));
+          }
+        },
+      ),
+      { numRuns: fcRuns(200) },
+    );
   });
 
   it('refuses malformed node pages with CORRUPTION', async () => {
-    const good = encodeNode(makeLeaf(layout, [enc('a'), enc('b')], [enc('1'), enc('2')], 1, null));
+    const good = encodeNode(makeLeaf(layout, [enc('a'), enc('b')], [enc('1'), enc('2')], 1, null), 5);
     const cases: [string, Uint8Array][] = [
       ['empty', new Uint8Array(0)],
-      ['unknown kind', Uint8Array.of(9, 0, 0, 0, 0)],
-      ['leaf with a level', Uint8Array.of(1, 3, 0, 0, 0)],
-      ['branch without separators', Uint8Array.of(2, 1, 0, 0, 0, 2)],
+      ['unknown kind', Uint8Array.of(9, 0, 0, 0, 1, 0, 0, 0)],
+      ['leaf with a level', Uint8Array.of(4, 3, 0, 0, 1, 0, 0, 0)],
+      ['branch without separators', Uint8Array.of(5, 1, 0, 0, 1, 0, 0, 0, 2, 1, 0, 0)],
+      ['stamp zero', Uint8Array.of(4, 0, 0, 0, 0, 0, 0, 0)],
+      ['stamp of 2^21', Uint8Array.of(4, 0, 0, 0, 0, 0, 0x20, 0)],
+      ['child stamp zero', Uint8Array.of(5, 1, 1, 0, 1, 0, 0, 0, 2, 0, 0, 0, 1, 0x62, 3, 1, 0, 0)],
       ['truncated', good.subarray(0, good.length - 1)],
       ['trailing bytes', Uint8Array.of(...good, 0)],
-      ['keys out of order', encodeNode(makeLeaf(layout, [enc('b'), enc('a')], [enc('1'), enc('2')], 1, null))],
-      ['inline value above the limit', encodeNode(makeLeaf(layout, [enc('a')], [new Uint8Array(200)], 1, null))],
-      ['lying key length', Uint8Array.of(1, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f)],
+      ['keys out of order', encodeNode(makeLeaf(layout, [enc('b'), enc('a')], [enc('1'), enc('2')], 1, null), 5)],
+      ['inline value above the limit', encodeNode(makeLeaf(layout, [enc('a')], [new Uint8Array(200)], 1, null), 5)],
+      ['lying key length', Uint8Array.of(4, 0, 1, 0, 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f)],
+      ['v1 lying key length', Uint8Array.of(1, 0, 1, 0, 0, 0xff, 0xff, 0xff, 0xff, 0x0f)],
     ];
     for (const [, bytes] of cases) await expectCode('CORRUPTION', () => decodeNode(bytes, 7, layout));
   });
+
+  it('refuses to write a stamp outside 1 .. 2^21 - 1 (INTERNAL)', async () => {
+    const leaf = makeLeaf(layout, [enc('a')], [enc('1')], 1, null);
+    for (const bad of [0, STAMP_LIMIT, -1, 1.5]) await expectCode('INTERNAL', () => encodeNode(leaf, bad));
+  });
 });
 
-describe('overflow page format v1', () => {
+describe('node page format v1 (read, never written)', () => {
+  it('golden v1 leaf and branch decode with no stamps (references to them are not checked)', async () => {
+    const leaf = Uint8Array.from(Buffer.from('0100020002' + '6170' + '03706c65' + '0003726564' + '057269636f74' + '01' + '8827' + 'ac02', 'hex'));
+    const back = decodeNode(leaf, 9, layout);
+    expect(back.keys.toArray().map((k) => Buffer.from(k).toString())).toEqual(['apple', 'apricot']);
+    expect(back.stamp).toBe(0);
+    if (back.kind === 'leaf') expect(back.values.get(1)).toEqual(new OverflowRef(300, 5000, 0));
+    expect(searchLeafPayload(leaf, enc('apple'), 9, layout)).toEqual(enc('red'));
+    const branch = Uint8Array.from(Buffer.from('0201020000' + '02' + '016203' + '0163c801', 'hex'));
+    const b = decodeNode(branch, 5, layout);
+    expect(b.kind === 'branch' && b.children).toEqual([2, 3, 200]); // childRef(id, 0) is the id
+    // A reference that records a stamp never accepts a v1 page: the page predates the reference.
+    await expectCode('CORRUPTION', () => decodeNode(leaf, 9, layout, 5));
+    await expectCode('CORRUPTION', () => searchLeafPayload(leaf, enc('apple'), 9, layout, 5));
+  });
+});
+
+describe('overflow page format v2', () => {
   it('golden overflow page with and without a next page', () => {
-    expect(hex(encodeOverflowPage(4, enc('xy')))).toBe('03000000' + '05000000' + '00000000' + '7879');
-    expect(hex(encodeOverflowPage(-1, enc('z')))).toBe('03000000' + '00000000' + '00000000' + '7a');
-    expect(decodeOverflowPage(encodeOverflowPage(2 ** 40, enc('q')), 1).next).toBe(2 ** 40);
+    expect(hex(encodeOverflowPage(4, enc('xy'), 0x1abcde))).toBe('06debc1a' + '05000000' + '00000000' + '7879');
+    expect(hex(encodeOverflowPage(-1, enc('z'), 1))).toBe('06010000' + '00000000' + '00000000' + '7a');
+    expect(decodeOverflowPage(encodeOverflowPage(2 ** 40, enc('q'), 9), 1, 9).next).toBe(2 ** 40);
   });
 
-  it('refuses a page of another kind with CORRUPTION', async () => {
+  it('still reads a v1 page (kind 3, no stamp) where no stamp is recorded', async () => {
+    const v1 = Uint8Array.from(Buffer.from('03000000' + '05000000' + '00000000' + '7879', 'hex'));
+    const { next, data } = decodeOverflowPage(v1, 2);
+    expect([next, hex(data)]).toEqual([4, '7879']);
+    await expectCode('CORRUPTION', () => decodeOverflowPage(v1, 2, 7));
+  });
+
+  it('refuses a page of another kind, a bad stamp, or a stamp other than the chain’s with CORRUPTION', async () => {
     await expectCode('CORRUPTION', () => decodeOverflowPage(Uint8Array.of(1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 3));
+    await expectCode('CORRUPTION', () => decodeOverflowPage(Uint8Array.of(3, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 3));
+    await expectCode('CORRUPTION', () => decodeOverflowPage(Uint8Array.of(6, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1), 3));
+    await expectCode('CORRUPTION', () => decodeOverflowPage(Uint8Array.of(6, 0, 0, 0x20, 0, 0, 0, 0, 0, 0, 0, 0, 1), 3));
+    await expectCode('CORRUPTION', () => decodeOverflowPage(encodeOverflowPage(-1, enc('z'), 5), 3, 6));
+    expect(thrown(() => decodeOverflowPage(encodeOverflowPage(-1, enc('z'), 5), 3, 6)).message).toMatch(/overflow page 3 is a stale or misplaced version/);
   });
 });
 
-describe('catalog descriptor format v3', () => {
+describe('catalog descriptor format v4', () => {
   const counts = { leafNodes: 200, branchNodes: 3, overflowPages: 1 };
 
   it('golden descriptor', () => {
-    const bytes = encodeDescriptor({ rootPageId: 300, height: 3, entries: 1000, counts });
-    expect(hex(bytes)).toBe('50425431' + '03' + 'ac02' + '03' + 'e807' + 'c801' + '03' + '01' + '00' + '00');
-    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000, counts });
+    const d = { rootPageId: 300, rootStamp: 0x012345, height: 3, entries: 1000, counts };
+    const bytes = encodeDescriptor(d);
+    expect(hex(bytes)).toBe('50425431' + '04' + 'ac02' + '452301' + '03' + 'e807' + '01' + 'c801' + '03' + '01' + '00');
+    expect(decodeDescriptor(bytes, 't')).toEqual(d);
   });
 
-  it('golden descriptor with a held list', () => {
+  it('golden descriptor with a held list, and without the counts', () => {
     const one = { leafNodes: 1, branchNodes: 0, overflowPages: 0 };
-    const bytes = encodeDescriptor({ rootPageId: 7, height: 1, entries: 2, counts: one, held: { firstPageId: 200, lengthBytes: 5 } });
-    expect(hex(bytes)).toBe('50425431' + '03' + '07' + '01' + '02' + '01' + '00' + '00' + '00' + '05' + 'c801');
-    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 7, height: 1, entries: 2, counts: one, held: { firstPageId: 200, lengthBytes: 5 } });
+    const held = { firstPageId: 200, lengthBytes: 5, stamp: 2 };
+    const bytes = encodeDescriptor({ rootPageId: 7, rootStamp: 1, height: 1, entries: 2, counts: one, held });
+    expect(hex(bytes)).toBe('50425431' + '04' + '07' + '010000' + '01' + '02' + '01' + '01' + '00' + '00' + '05' + 'c801' + '020000');
+    expect(decodeDescriptor(bytes, 't')).toEqual({ rootPageId: 7, rootStamp: 1, height: 1, entries: 2, counts: one, held });
+    const uncounted = encodeDescriptor({ rootPageId: 7, rootStamp: 1, height: 1, entries: 2, held });
+    expect(hex(uncounted)).toBe('50425431' + '04' + '07' + '010000' + '01' + '02' + '00' + '05' + 'c801' + '020000');
+    expect(decodeDescriptor(uncounted, 't')).toEqual({ rootPageId: 7, rootStamp: 1, height: 1, entries: 2, held });
     expect(hex(encodeHeldList([3, 300]))).toBe('02' + '03' + 'ac02');
     expect(decodeHeldList(encodeHeldList([3, 300]), 't')).toEqual([3, 300]);
   });
 
-  it('still reads a version 2 descriptor (no page counts) and a version 1 descriptor (no flags, no held list)', () => {
+  it('still reads versions 3, 2 and 1, with every stamp 0 (not recorded)', () => {
+    const v3 = Uint8Array.from(Buffer.from('50425431' + '03' + 'ac02' + '03' + 'e807' + 'c801' + '03' + '01' + '00' + '00', 'hex'));
+    expect(decodeDescriptor(v3, 't')).toEqual({ rootPageId: 300, rootStamp: 0, height: 3, entries: 1000, counts });
+    const v3held = Uint8Array.from(Buffer.from('50425431' + '03' + '07' + '01' + '02' + '01' + '00' + '00' + '00' + '05' + 'c801', 'hex'));
+    expect(decodeDescriptor(v3held, 't').held).toEqual({ firstPageId: 200, lengthBytes: 5, stamp: 0 });
     const v2 = Uint8Array.from(Buffer.from('50425431' + '02' + '07' + '01' + '02' + '00' + '05' + 'c801', 'hex'));
-    expect(decodeDescriptor(v2, 't')).toEqual({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } });
-    // A tree not yet counted (opened from v1/v2) keeps writing v2.
-    expect(encodeDescriptor({ rootPageId: 7, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5 } })).toEqual(v2);
+    expect(decodeDescriptor(v2, 't')).toEqual({ rootPageId: 7, rootStamp: 0, height: 1, entries: 2, held: { firstPageId: 200, lengthBytes: 5, stamp: 0 } });
     const v1 = Uint8Array.from(Buffer.from('50425431' + '01' + 'ac02' + '03' + 'e807', 'hex'));
-    expect(decodeDescriptor(v1, 't')).toEqual({ rootPageId: 300, height: 3, entries: 1000 });
+    expect(decodeDescriptor(v1, 't')).toEqual({ rootPageId: 300, rootStamp: 0, height: 3, entries: 1000 });
+    // A root still on a v1 page has no stamp to record: v4 writes 0 for it.
+    expect(hex(encodeDescriptor({ rootPageId: 300, rootStamp: 0, height: 3, entries: 1000 }))).toBe('50425431' + '04' + 'ac02' + '000000' + '03' + 'e807' + '00' + '00');
   });
 
-  it('refuses a bad magic, an unknown version, bad counts, flags, trailing bytes and bad held lists with CORRUPTION', async () => {
-    const good = encodeDescriptor({ rootPageId: 2, height: 1, entries: 0, counts: { leafNodes: 1, branchNodes: 0, overflowPages: 0 } });
-    // magic(4) version(1) root(1) height(1) entries(1) leaves(1) branches(1) overflows(1) flags(1) held(1)
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(0, ...good.subarray(1)), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 4, ...good.subarray(5)), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 4), 0, ...good.subarray(5)), 't'));
+  it('refuses a bad magic, an unknown version, bad counts, flags, stamps, trailing bytes and bad held lists with CORRUPTION', async () => {
+    const good = encodeDescriptor({ rootPageId: 2, rootStamp: 1, height: 1, entries: 0, counts: { leafNodes: 1, branchNodes: 0, overflowPages: 0 } });
+    // magic(0-3) version(4) root(5) rootStamp(6-8) height(9) entries(10) flags(11) leaves(12) branches(13) overflows(14) held(15)
+    const at = (i: number, ...b: number[]): Uint8Array => Uint8Array.of(...good.subarray(0, i), ...b, ...good.subarray(i + b.length));
+    expect(hex(good)).toBe('50425431' + '04' + '02' + '010000' + '01' + '00' + '01' + '01' + '00' + '00' + '00');
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(0, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(4, 5), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(4, 0), 't'));
     await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good, 0), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 8), 0, ...good.subarray(9)), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 8), 1, 1, ...good.subarray(10)), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 11), 1, 0), 't'));
-    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 11), 0, 2), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(6, 0xff, 0xff, 0xff), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(9, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(11, 3), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(12, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(at(12, 1, 1), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 15), 1, 2, 0, 0, 0), 't'));
+    await expectCode('CORRUPTION', () => decodeDescriptor(Uint8Array.of(...good.subarray(0, 15), 1, 2, 1), 't'));
+    expect(decodeDescriptor(Uint8Array.of(...good.subarray(0, 15), 1, 2, 1, 0, 0), 't').held).toEqual({ firstPageId: 2, lengthBytes: 1, stamp: 1 });
     await expectCode('CORRUPTION', () => decodeHeldList(Uint8Array.of(200, 1, 2), 't'));
     await expectCode('CORRUPTION', () => decodeHeldList(Uint8Array.of(1, 2, 3), 't'));
   });
@@ -153,18 +254,18 @@ describe('redo payload format v1', () => {
 });
 
 describe('searchLeafPayload (point lookups without decoding)', () => {
-  const leaf = makeLeaf(layout, [enc('apple'), enc('apricot'), enc('apt')], [enc('red'), new OverflowRef(300, 5000), enc('x')], 1, null);
-  const page = encodeNode(leaf);
+  const leaf = makeLeaf(layout, [enc('apple'), enc('apricot'), enc('apt')], [enc('red'), new OverflowRef(300, 5000, 3), enc('x')], 1, null);
+  const page = encodeNode(leaf, 11);
 
   it('finds inline and overflow values and misses absent keys on either side and between', () => {
     expect(searchLeafPayload(page, enc('apple'), 9, layout)).toEqual(enc('red'));
-    expect(searchLeafPayload(page, enc('apricot'), 9, layout)).toEqual(new OverflowRef(300, 5000));
+    expect(searchLeafPayload(page, enc('apricot'), 9, layout, 11)).toEqual(new OverflowRef(300, 5000, 3));
     expect(searchLeafPayload(page, enc('apt'), 9, layout)).toEqual(enc('x'));
     for (const absent of ['a', 'ap', 'apples', 'apricots', 'apu', 'b', 'aa', '']) expect(searchLeafPayload(page, enc(absent), 9, layout)).toBeUndefined();
   });
 
   it('declines a branch page (null) and reports a truncated leaf as CORRUPTION', async () => {
-    const branch = encodeNode(makeBranch(1, [enc('b')], [2, 3], 1, null));
+    const branch = encodeNode(makeBranch(1, [enc('b')], [2, 3], 1, null), 4);
     expect(searchLeafPayload(branch, enc('b'), 5, layout)).toBeNull();
     await expectCode('CORRUPTION', () => searchLeafPayload(page.subarray(0, page.length - 3), enc('apt'), 9, layout));
   });

@@ -4,13 +4,14 @@
  * and below 2^53. Readers check every length before using it and throw CORRUPTION (naming the
  * page) on anything malformed; they never assert.
  *
- * Node page, format v1 (the page store's payload; the store adds its own header and checksum):
+ * Node page, format v2 (the page store's payload; the store adds its own header and checksum):
  *
  *   OFFSET  SIZE  FIELD      MEANING
- *        0     1  kind       1 = leaf, 2 = branch
+ *        0     1  kind       4 = leaf, 5 = branch (v1 pages: 1 = leaf, 2 = branch; below)
  *        1     1  level      0 for a leaf; 1..MAX_LEVEL for a branch (1 = parent of leaves)
  *        2     2  count      u16: entries (leaf) or separators (branch, >= 1)
- *        4     v  prefixLen  varint: bytes shared by every key of the node (prefix compression)
+ *        4     3  stamp      u24 write stamp, 1 .. 2^21 - 1 (below)
+ *        7     v  prefixLen  varint: bytes shared by every key of the node (prefix compression)
  *        .     p  prefix     those bytes
  *   leaf, count times:
  *        .     v  suffixLen  varint; the key is prefix + suffix
@@ -18,45 +19,66 @@
  *        .     1  tag        0 = inline value, 1 = overflow value
  *        .     v  valueLen   varint: the value's length in bytes
  *        .     n  value      inline: the value bytes
- *        .     v  firstPage  overflow: varint page id of the chain's first overflow page
- *   branch: varint child0, then count times { varint suffixLen, suffix, varint child }.
+ *        .     v  firstPage  overflow: varint page id of the chain's first overflow page,
+ *        .     3  chainStamp   then the u24 stamp every page of that chain carries
+ *   branch: varint child0, u24 stamp0, then count times
+ *           { varint suffixLen, suffix, varint child, u24 childStamp }.
  *
  * Keys are strictly ascending; branch separators are truncated to the shortest key that
  * separates the two neighbours (child i holds keys k with sep[i-1] <= k < sep[i]). A value is
  * inline iff keyLen + valueLen <= inline limit (a quarter of the page payload), so an inline
- * flag that disagrees is corruption. Valid iff (1) kind and level agree, (2) every length fits,
- * (3) keys strictly ascend, (4) the entries end exactly at the payload's end.
+ * flag that disagrees is corruption. Page ids are below 2^32. Valid iff (1) kind and level
+ * agree, (2) every length fits, (3) keys strictly ascend, (4) the entries end exactly at the
+ * payload's end, (5) the stamp is nonzero and below 2^21, and so is every child and chain stamp.
  *
- * Overflow page, format v1: a value too large to be inline is split over a chain of pages.
+ * Write stamps detect lost and misdirected writes, which no page checksum can: a page holding an
+ * older, valid version of itself. Every node and overflow chain write draws a fresh random stamp
+ * (1 .. 2^21 - 1), stored in the page and in the reference to it (the parent's entry, the
+ * leaf's overflow entry, the descriptor's root and held list). Pages are written only to freshly
+ * allocated ids (copy on write), so a page whose stamp differs from its reference's is a stale
+ * version, read as CORRUPTION naming both stamps; a stale page goes unnoticed only when its
+ * stamp happens to be equal (1 in 2^21). Stamp 0 in a reference means "not recorded" (a v1 parent
+ * or an older descriptor): any stamp, or a v1 page, is accepted there.
+ *
+ * Node page, format v1 (still read; never written): kinds 1 (leaf) and 2 (branch), no stamp
+ * field (prefixLen at offset 4), no chainStamp after an overflow entry's firstPage, and a branch
+ * is varint child0 then count times { varint suffixLen, suffix, varint child }.
+ *
+ * Overflow page, format v2: a value too large to be inline is split over a chain of pages.
  *
  *   OFFSET  SIZE  FIELD      MEANING
- *        0     1  kind       3 = overflow
- *        1     3  zero       reserved, 0
+ *        0     1  kind       6 = overflow (v1: 3, with bytes 1..3 zero and no stamp)
+ *        1     3  stamp      u24: the chain's stamp, the same on each of its pages
  *        4     4  nextLo     low 32 bits of (next page id + 1); 0 = last page of the chain
  *        8     4  nextHi     high bits of the same
  *       12     n  data       this page's part of the value (payload length - 12 bytes)
  *
- * Catalog descriptor, format v3: the value of the tree's catalog entry in the page store.
+ * Catalog descriptor, format v4: the value of the tree's catalog entry in the page store.
  *
  *   OFFSET  SIZE  FIELD      MEANING
  *        0     4  magic      "PBT1" (50 42 54 31)
- *        4     1  version    3; versions 1 and 2 are still read (below); any other is CORRUPTION
+ *        4     1  version    4; versions 1 to 3 are still read (below); any other is CORRUPTION
  *        5     v  root       varint page id of the root node
+ *        .     3  rootStamp  u24: the root page's write stamp (1 .. 2^21 - 1), or 0 for a root
+ *                            page still in format v1 (not stamped; not checked)
  *        .     v  height     varint: levels, 1 for a lone leaf root
  *        .     v  entries    varint: number of key/value pairs
- *        .     v  leaves     varint: leaf pages of the tree (v3 only)
- *        .     v  branches   varint: branch pages (v3 only)
- *        .     v  overflows  varint: overflow pages of its values (v3 only; not the held list's)
- *        .     1  flags      zero (reserved; v2 and v3)
+ *        .     1  flags      bit 0: the page counts follow; other bits zero
+ *        .     v  leaves     varint, only with flag bit 0: leaf pages of the tree
+ *        .     v  branches   varint, likewise: branch pages
+ *        .     v  overflows  varint, likewise: overflow pages of its values (not the held list's)
  *        .     v  heldBytes  varint: length of the held list; 0 = none
  *        .     v  heldFirst  varint, only when heldBytes > 0: first page of the overflow chain
  *                            (format above) holding the held list
+ *        .     3  heldStamp  u24, only when heldBytes > 0: that chain's stamp
  *
- * Older versions: v2 (0.1.x) has no page counts; v1 (0.0.x) also ends after `entries` (no
- * flags, no held list). Without counts, `BTree` counts the pages once, at its first `stats()` or
- * `verify()`; until then its flushes keep writing v2 (the same fields without the counts), so an
- * upgrade never walks a tree unasked. Valid iff height is 1..61, leaves >= 1, branches <
- * leaves, and nothing follows the last field.
+ * Older versions, read with every stamp taken as 0 (not recorded): v3 (before write stamps) is
+ * magic, version, root, height, entries, leaves, branches, overflows, a zero flags byte,
+ * heldBytes, heldFirst; v2 the same without the three counts; v1 ends after `entries`.
+ * Without counts, `BTree` counts the pages once, at its first `stats()` or `verify()`; until
+ * then its flushes write v4 without them (flag bit 0 clear), so an upgrade never walks a tree
+ * unasked. Valid iff height is 1..61, leaves >= 1, branches < leaves, stamps are below 2^21
+ * (the held list's nonzero), and nothing follows the last field.
  *
  * Held list: varint count, then count varint page ids: pages the tree no longer uses that were
  * not yet freed because a snapshot could still read them when the descriptor was written. No
@@ -73,28 +95,35 @@
  *        .     v  keyLen     varint, then the key
  *        .     v  valueLen   put only: varint, then the value
  *
- * Valid iff the operations end exactly at the payload's end. Pinned by format.test.ts.
+ * Valid iff the operations end exactly at the payload's end. Pinned by format.test.ts (golden
+ * bytes of every structure, v1 nodes and v1-v3 descriptors included).
  */
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
 import { ByteReader, ByteWriter, putVarint, varintBytes } from './internal/bytes.js';
 import { KeyList, ValueList, carve, carvedBytes } from './keys.js';
-import { OVERFLOW_HEADER_BYTES, OverflowRef, makeBranch, makeLeaf, sharedPrefix, fitsPage } from './node.js';
+import { OVERFLOW_HEADER_BYTES, OverflowRef, STAMP_LIMIT, childRef, makeBranch, makeLeaf, refPageId, refStamp, sharedPrefix, fitsPage } from './node.js';
 import type { Child, LeafValue, Layout, TreeNode } from './node.js';
 
-/** Node kind byte of a leaf page. */
-export const KIND_LEAF = 1;
-/** Node kind byte of a branch page. */
-export const KIND_BRANCH = 2;
-/** Kind byte of an overflow page. */
-export const KIND_OVERFLOW = 3;
+/** Node kind byte of a leaf page (node format v2). */
+export const KIND_LEAF = 4;
+/** Node kind byte of a branch page (node format v2). */
+export const KIND_BRANCH = 5;
+/** Kind byte of an overflow page (format v2). */
+export const KIND_OVERFLOW = 6;
+/** Kind bytes of the v1 formats, read but no longer written. */
+export const KIND_LEAF_V1 = 1;
+export const KIND_BRANCH_V1 = 2;
+export const KIND_OVERFLOW_V1 = 3;
 /** Deepest branch level a page may claim (a tree of 2^60 entries is far shallower). */
 export const MAX_LEVEL = 60;
 export { OVERFLOW_HEADER_BYTES };
 /** Catalog descriptor magic, "PBT1". */
 export const DESCRIPTOR_MAGIC = Uint8Array.of(0x50, 0x42, 0x54, 0x31);
 /** Catalog descriptor format version written. */
-export const DESCRIPTOR_VERSION = 3;
+export const DESCRIPTOR_VERSION = 4;
+/** Descriptor v4 flag: the page counts follow. */
+const FLAG_COUNTS = 1;
 
 /** Redo payload format version. */
 export const REDO_VERSION = 1;
@@ -112,11 +141,16 @@ function corrupt(what: string, pageId?: number): never {
   throw new PhotonError('CORRUPTION', what, pageId === undefined ? {} : { pageId });
 }
 
+function checkStamp(stamp: number): number {
+  if (!Number.isInteger(stamp) || stamp < 1 || stamp >= STAMP_LIMIT) throw new PhotonError('INTERNAL', `internal invariant failed: write stamp ${stamp} is not in 1..${STAMP_LIMIT - 1}`);
+  return stamp;
+}
+
 /**
- * Encodes a node. Leaf values must already be inline-sized bytes or OverflowRefs (the pager
- * writes overflow chains first); children must be page ids.
+ * Encodes a node as format v2 with write stamp `stamp`. Leaf values must already be inline-sized
+ * bytes or OverflowRefs (the pager writes overflow chains first); children must be references.
  */
-export function encodeNode(node: TreeNode): Uint8Array {
+export function encodeNode(node: TreeNode, stamp: number): Uint8Array {
   const w = new ByteWriter(node.sizeBytes);
   const keys = node.keys;
   // Sorted keys: the first and last share what every key shares. A lone key is not compressed.
@@ -124,6 +158,7 @@ export function encodeNode(node: TreeNode): Uint8Array {
   w.u8(node.kind === 'leaf' ? KIND_LEAF : KIND_BRANCH);
   w.u8(node.level);
   w.u16(keys.length);
+  w.u24(checkStamp(stamp));
   w.varint(p);
   if (p > 0) w.bytes(keys.at(0).subarray(0, p));
   if (node.kind === 'leaf') {
@@ -134,21 +169,22 @@ export function encodeNode(node: TreeNode): Uint8Array {
       writeValue(w, node.values.get(i));
     }
   } else {
-    w.varint(childPageId(node.children[0]));
+    writeChild(w, node.children[0]);
     for (let i = 0; i < keys.length; i++) {
       const k = keys.at(i);
       w.varint(k.length - p);
       w.bytes(k.subarray(p));
-      w.varint(childPageId(node.children[i + 1]));
+      writeChild(w, node.children[i + 1]);
     }
   }
   return w.finish();
 }
 
-function childPageId(c: Child): number {
-  if (typeof c === 'number') return c;
-  if (c.pageId === null) throw new PhotonError('INTERNAL', 'internal invariant failed: encoding a branch with a dirty child');
-  return c.pageId;
+function writeChild(w: ByteWriter, c: Child): void {
+  const ref = typeof c === 'number' ? c : c.pageId === null ? null : childRef(c.pageId, c.stamp);
+  if (ref === null) throw new PhotonError('INTERNAL', 'internal invariant failed: encoding a branch with a dirty child');
+  w.varint(refPageId(ref));
+  w.u24(refStamp(ref));
 }
 
 function writeValue(w: ByteWriter, v: LeafValue): void {
@@ -160,23 +196,40 @@ function writeValue(w: ByteWriter, v: LeafValue): void {
     w.u8(TAG_OVERFLOW);
     w.varint(v.lengthBytes);
     w.varint(v.firstPageId);
+    w.u24(v.stamp);
+  }
+}
+
+/** The reference's stamp against the page's: CORRUPTION when the page is not the version referred to. */
+function staleCheck(expected: number, found: number, pageId: number, what: string): void {
+  if (expected !== 0 && found !== expected) {
+    corrupt(
+      `B-tree ${what} page ${pageId} is a stale or misplaced version: it carries write stamp ${found === 0 ? 'none (format v1)' : found}, its reference expects ${expected} (a lost or misdirected write)`,
+      pageId,
+    );
   }
 }
 
 /**
- * Decodes a node page into a clean node (pageId set, epoch 0). Keys (with the prefix put back)
- * and inline values are copied into the node's packed lists (keys.ts); nothing refers to
- * `payload` afterwards. Throws CORRUPTION.
+ * Decodes a node page (format v2, or v1) into a clean node (pageId and stamp set, epoch 0). Keys
+ * (with the prefix put back) and inline values are copied into the node's packed lists
+ * (keys.ts); nothing refers to `payload` afterwards. `expectedStamp` is the reference's stamp
+ * (0 = not recorded). Throws CORRUPTION, also for a page that is not the version referred to.
  */
-export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout): TreeNode {
+export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout, expectedStamp = 0): TreeNode {
   const fail = (what: string, offset: number): never => corrupt(`B-tree page ${pageId}: ${what} (offset ${offset})`, pageId);
   const r = new ByteReader(payload, fail);
-  const kind = r.u8('kind');
+  const code = r.u8('kind');
   const level = r.u8('level');
   const count = r.u16('count');
-  if (kind !== KIND_LEAF && kind !== KIND_BRANCH) fail(`unknown node kind ${kind}`, 0);
-  if ((kind === KIND_LEAF) !== (level === 0) || level > MAX_LEVEL) fail(`kind ${kind} with level ${level}`, 1);
-  if (kind === KIND_BRANCH && count === 0) fail('branch with no separator', 2);
+  const v2 = code === KIND_LEAF || code === KIND_BRANCH;
+  if (!v2 && code !== KIND_LEAF_V1 && code !== KIND_BRANCH_V1) fail(`unknown node kind ${code}`, 0);
+  const isLeaf = code === KIND_LEAF || code === KIND_LEAF_V1;
+  if (isLeaf !== (level === 0) || level > MAX_LEVEL) fail(`kind ${code} with level ${level}`, 1);
+  if (!isLeaf && count === 0) fail('branch with no separator', 2);
+  const stamp = v2 ? r.u24('stamp') : 0;
+  if (v2 && (stamp === 0 || stamp >= STAMP_LIMIT)) fail(`write stamp ${stamp} is not in 1..${STAMP_LIMIT - 1}`, 4);
+  staleCheck(expectedStamp, stamp, pageId, isLeaf ? 'leaf' : 'branch');
   const p = r.varint('prefix length');
   const prefix = r.view(p, 'prefix');
   // Keys (prefix put back) and values are packed into lists (keys.ts) carved out of one buffer:
@@ -184,8 +237,8 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
   // grows if they are longer); value bytes are at most what remains of the page.
   const keyArena = Math.min(count * (p + 16), count * p + r.remaining) + 16;
   const slots = Math.max(1, count);
-  const valueArena = kind === KIND_LEAF ? r.remaining : 0;
-  const buffer = new ArrayBuffer(carvedBytes(slots, keyArena) + (kind === KIND_LEAF ? carvedBytes(slots, valueArena) : 0));
+  const valueArena = isLeaf ? r.remaining : 0;
+  const buffer = new ArrayBuffer(carvedBytes(slots, keyArena) + (isLeaf ? carvedBytes(slots, valueArena) : 0));
   const k = carve(buffer, 0, slots, keyArena);
   const keys = KeyList.over(k.meta, k.bytes);
   const readKey = (i: number): void => {
@@ -194,25 +247,26 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
     if (i > 0 && keys.compareKeysAt(i - 1, i) >= 0) fail(`key ${i} is not above key ${i - 1}`, r.pos);
   };
   let node: TreeNode;
-  if (kind === KIND_LEAF) {
+  if (isLeaf) {
     const v = carve(buffer, k.end, slots, valueArena);
     const values = ValueList.over(v.meta, v.bytes);
     for (let i = 0; i < count; i++) {
       readKey(i);
-      const v = readValue(r, keys.lengthAt(i), layout, fail);
+      const v = readValue(r, keys.lengthAt(i), layout, fail, v2);
       if (v instanceof Uint8Array) values.pushInline(v);
       else values.insert(i, v);
     }
     node = makeLeaf(layout, keys, values, 0, pageId);
   } else {
     const children: Child[] = new Array(count + 1);
-    children[0] = r.varint('child');
+    children[0] = readChild(r, v2, fail);
     for (let i = 0; i < count; i++) {
       readKey(i);
-      children[i + 1] = r.varint('child');
+      children[i + 1] = readChild(r, v2, fail);
     }
     node = makeBranch(level, keys, children, 0, pageId);
   }
+  node.stamp = stamp;
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the last entry`, r.pos);
   if (!fitsPage(layout, node)) fail(`node of ${node.sizeBytes} logical bytes exceeds ${layout.capacityBytes}`, 0);
   return node;
@@ -226,13 +280,18 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout):
  * caller then decodes it the usual way, with every check). Bounds are checked (CORRUPTION);
  * key order is trusted here and checked by decoding and by `verify()`.
  */
-export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: number, layout: Layout): LeafValue | undefined | null {
-  if (payload.length < 4 || payload[0] !== KIND_LEAF) return null;
+export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: number, layout: Layout, expectedStamp = 0): LeafValue | undefined | null {
+  const code = payload.length < 8 ? 0 : payload[0];
+  const v2 = code === KIND_LEAF;
+  if (!v2 && code !== KIND_LEAF_V1) return null;
   const fail = (what: string, offset: number): never => corrupt(`B-tree page ${pageId}: ${what} (offset ${offset})`, pageId);
   const r = new ByteReader(payload, fail);
   r.u8('kind');
-  r.u8('level');
+  if (r.u8('level') !== 0) return null;
   const count = r.u16('count');
+  const stamp = v2 ? r.u24('stamp') : 0;
+  if (v2 && (stamp === 0 || stamp >= STAMP_LIMIT)) return null; // decoding reports it
+  staleCheck(expectedStamp, stamp, pageId, 'leaf');
   const p = r.varint('prefix length');
   const prefix = r.view(p, 'prefix');
   // Where the key stands against the prefix every key of the page starts with.
@@ -251,13 +310,26 @@ export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: 
     for (let i = 0; i < m && c === 0; i++) c = suffix[i] - key[p + i];
     if (c === 0) c = s - rest;
     if (c > 0) return undefined;
-    const value = readValue(r, p + s, layout, fail);
+    const value = readValue(r, p + s, layout, fail, v2);
     if (c === 0) return value;
   }
   return undefined;
 }
 
-function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never): LeafValue {
+/** A child reference: page id (below 2^32) and, in v2, its stamp (v1: 0, not recorded). */
+function readChild(r: ByteReader, v2: boolean, fail: (what: string, offset: number) => never): number {
+  const pageId = r.varint('child');
+  if (pageId >= 0x100000000) fail(`child page id ${pageId} is beyond 2^32`, r.pos);
+  return childRef(pageId, v2 ? readStamp(r, 'child stamp', fail) : 0);
+}
+
+function readStamp(r: ByteReader, what: string, fail: (what: string, offset: number) => never): number {
+  const stamp = r.u24(what);
+  if (stamp === 0 || stamp >= STAMP_LIMIT) fail(`${what} ${stamp} is not in 1..${STAMP_LIMIT - 1}`, r.pos - 3);
+  return stamp;
+}
+
+function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean): LeafValue {
   const tag = r.u8('value tag');
   const length = r.varint('value length');
   const overflow = keyBytes + length > layout.inlineLimitBytes;
@@ -267,13 +339,18 @@ function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what:
   }
   if (tag !== TAG_OVERFLOW) fail(`unknown value tag ${tag}`, r.pos - 1);
   if (!overflow || length > layout.maxValueBytes) fail(`overflow value of ${length} bytes is out of range`, r.pos);
-  return new OverflowRef(r.varint('overflow page'), length);
+  const first = r.varint('overflow page');
+  return new OverflowRef(first, length, v2 ? readStamp(r, 'overflow chain stamp', fail) : 0);
 }
 
-/** Encodes one overflow page: `next` is the next page id or -1 at the end of the chain. */
-export function encodeOverflowPage(next: number, data: Uint8Array): Uint8Array {
+/** Encodes one overflow page (v2): `next` is the next page id or -1 at the end of the chain. */
+export function encodeOverflowPage(next: number, data: Uint8Array, stamp: number): Uint8Array {
   const out = new Uint8Array(OVERFLOW_HEADER_BYTES + data.length);
   out[0] = KIND_OVERFLOW;
+  checkStamp(stamp);
+  out[1] = stamp & 0xff;
+  out[2] = (stamp >>> 8) & 0xff;
+  out[3] = (stamp >>> 16) & 0xff;
   const n = next + 1;
   const view = new DataView(out.buffer);
   view.setUint32(4, n % 0x100000000, true);
@@ -282,11 +359,16 @@ export function encodeOverflowPage(next: number, data: Uint8Array): Uint8Array {
   return out;
 }
 
-/** Decodes one overflow page: the next page id (-1 at the end) and a view of its data. */
-export function decodeOverflowPage(payload: Uint8Array, pageId: number): { next: number; data: Uint8Array } {
-  if (payload.length <= OVERFLOW_HEADER_BYTES || payload[0] !== KIND_OVERFLOW) {
-    corrupt(`overflow page ${pageId}: bad header (kind ${payload[0]}, ${payload.length} bytes)`, pageId);
-  }
+/**
+ * Decodes one overflow page (v2, or v1): the next page id (-1 at the end) and a view of its data.
+ * `expectedStamp` is the chain's stamp from its reference (0 = not recorded). Throws CORRUPTION.
+ */
+export function decodeOverflowPage(payload: Uint8Array, pageId: number, expectedStamp = 0): { next: number; data: Uint8Array } {
+  const code = payload.length <= OVERFLOW_HEADER_BYTES ? 0 : payload[0];
+  const stamp = code === KIND_OVERFLOW ? payload[1] | (payload[2] << 8) | (payload[3] << 16) : 0;
+  const bad = code === KIND_OVERFLOW ? stamp === 0 || stamp >= STAMP_LIMIT : code !== KIND_OVERFLOW_V1 || (payload[1] | payload[2] | payload[3]) !== 0;
+  if (bad) corrupt(`overflow page ${pageId}: bad header (kind ${payload[0]}, ${payload.length} bytes)`, pageId);
+  staleCheck(expectedStamp, stamp, pageId, 'overflow');
   const view = new DataView(payload.buffer, payload.byteOffset, payload.length);
   const n = view.getUint32(4, true) + view.getUint32(8, true) * 0x100000000;
   if (!Number.isSafeInteger(n)) corrupt(`overflow page ${pageId}: next page id beyond 2^53`, pageId);
@@ -296,34 +378,40 @@ export function decodeOverflowPage(payload: Uint8Array, pageId: number): { next:
 /** The tree's catalog descriptor. */
 export interface Descriptor {
   readonly rootPageId: number;
+  /** The root page's write stamp (v4; 0 when read from v1 to v3: not checked). */
+  readonly rootStamp: number;
   readonly height: number;
   readonly entries: number;
   /** Pages of the tree by kind (descriptor v3; absent when read from v1 or v2). */
   readonly counts?: { readonly leafNodes: number; readonly branchNodes: number; readonly overflowPages: number };
-  /** The overflow chain of the held list, when there is one. */
-  readonly held?: { readonly firstPageId: number; readonly lengthBytes: number };
+  /** The overflow chain of the held list, when there is one (stamp 0 when read from v2 or v3). */
+  readonly held?: { readonly firstPageId: number; readonly lengthBytes: number; readonly stamp: number };
 }
 
-/** Encodes a catalog descriptor: format v3, or v2 when the page counts are not known. */
+/** Encodes a catalog descriptor, format v4 (the page counts only when known). */
 export function encodeDescriptor(d: Descriptor): Uint8Array {
-  const w = new ByteWriter(40);
+  const w = new ByteWriter(48);
   w.bytes(DESCRIPTOR_MAGIC);
-  w.u8(d.counts === undefined ? 2 : DESCRIPTOR_VERSION);
+  w.u8(DESCRIPTOR_VERSION);
   w.varint(d.rootPageId);
+  w.u24(d.rootStamp === 0 ? 0 : checkStamp(d.rootStamp));
   w.varint(d.height);
   w.varint(d.entries);
+  w.u8(d.counts === undefined ? 0 : FLAG_COUNTS);
   if (d.counts !== undefined) {
     w.varint(d.counts.leafNodes);
     w.varint(d.counts.branchNodes);
     w.varint(d.counts.overflowPages);
   }
-  w.u8(0);
   w.varint(d.held?.lengthBytes ?? 0);
-  if (d.held !== undefined && d.held.lengthBytes > 0) w.varint(d.held.firstPageId);
+  if (d.held !== undefined && d.held.lengthBytes > 0) {
+    w.varint(d.held.firstPageId);
+    w.u24(checkStamp(d.held.stamp));
+  }
   return w.finish();
 }
 
-/** Decodes a catalog descriptor (v1, v2 or v3); throws CORRUPTION naming the entry. */
+/** Decodes a catalog descriptor (v1 to v4); throws CORRUPTION naming the entry. */
 export function decodeDescriptor(bytes: Uint8Array, name: string): Descriptor {
   const fail = (what: string): never => corrupt(`catalog entry "${name}" is not a B-tree descriptor: ${what}`);
   const r = new ByteReader(bytes, (what) => fail(what));
@@ -331,12 +419,25 @@ export function decodeDescriptor(bytes: Uint8Array, name: string): Descriptor {
   if (compareKeys(magic, DESCRIPTOR_MAGIC) !== 0) fail('bad magic');
   const version = r.u8('version');
   if (version < 1 || version > DESCRIPTOR_VERSION) fail(`version ${version}; this build reads versions 1 to ${DESCRIPTOR_VERSION}`);
+  const stampOf = (what: string): number => {
+    const stamp = r.u24(what);
+    if (stamp === 0 || stamp >= STAMP_LIMIT) fail(`${what} ${stamp} is not in 1..${STAMP_LIMIT - 1}`);
+    return stamp;
+  };
   const rootPageId = r.varint('root');
+  if (rootPageId >= 0x100000000) fail(`root page id ${rootPageId} is beyond 2^32`);
+  const rootStamp = version >= 4 ? r.u24('root stamp') : 0;
+  if (rootStamp >= STAMP_LIMIT) fail(`root stamp ${rootStamp} is not below ${STAMP_LIMIT}`);
   const height = r.varint('height');
   const entries = r.varint('entries');
   if (height < 1 || height > MAX_LEVEL + 1) fail(`height ${height}`);
+  let flags = version >= 3 ? FLAG_COUNTS : 0;
+  if (version >= 4) {
+    flags = r.u8('flags');
+    if ((flags & ~FLAG_COUNTS) !== 0) fail(`unknown flags ${flags}`);
+  }
   let counts: Descriptor['counts'];
-  if (version >= 3) {
+  if ((flags & FLAG_COUNTS) !== 0) {
     const leafNodes = r.varint('leaf count');
     const branchNodes = r.varint('branch count');
     const overflowPages = r.varint('overflow count');
@@ -345,13 +446,18 @@ export function decodeDescriptor(bytes: Uint8Array, name: string): Descriptor {
   }
   let held: Descriptor['held'];
   if (version >= 2) {
-    const flags = r.u8('flags');
-    if (flags !== 0) fail(`unknown flags ${flags}`);
+    if (version < 4) {
+      const zero = r.u8('flags');
+      if (zero !== 0) fail(`unknown flags ${zero}`);
+    }
     const lengthBytes = r.varint('held list length');
-    if (lengthBytes > 0) held = { firstPageId: r.varint('held list page'), lengthBytes };
+    if (lengthBytes > 0) {
+      const firstPageId = r.varint('held list page');
+      held = { firstPageId, lengthBytes, stamp: version >= 4 ? stampOf('held list stamp') : 0 };
+    }
   }
   if (r.remaining !== 0) fail(`${r.remaining} trailing bytes`);
-  return { rootPageId, height, entries, ...(counts !== undefined ? { counts } : {}), ...(held !== undefined ? { held } : {}) };
+  return { rootPageId, rootStamp, height, entries, ...(counts !== undefined ? { counts } : {}), ...(held !== undefined ? { held } : {}) };
 }
 
 /** Encodes a held list: varint count, then the page ids as varints. */

@@ -32,6 +32,11 @@ interface NodeBase {
   /** The page holding this exact node, or null while dirty. A node with a page is immutable. */
   pageId: number | null;
   /**
+   * The write stamp of that page (format.ts): what a reference to it must name. 0 while dirty, and
+   * for a node read from a v1 page (no stamp).
+   */
+  stamp: number;
+  /**
    * A number of bytes every key of this node starts with, so searches compare only what follows.
    * Set when a node is made (the longest such prefix) and kept true by every change
    * (`notePrefix`); `verify()` checks it.
@@ -57,8 +62,32 @@ export interface BranchNode extends NodeBase {
 
 /** A node of either kind. */
 export type TreeNode = LeafNode | BranchNode;
-/** A dirty or in-memory node, or the page id of a clean one. */
+/**
+ * A dirty or in-memory node, or a reference to a clean one: its page id and the write stamp its
+ * page must carry, in one number (`childRef`), so a branch's child array stays an array of
+ * numbers and nodes, and every split, merge and copy moves the stamp with the page id.
+ */
 export type Child = TreeNode | number;
+
+/** Write stamps are 1 .. STAMP_LIMIT - 1 (21 bits: page id and stamp fit one safe integer); 0 = unknown. */
+export const STAMP_LIMIT = 0x200000;
+const TWO_32 = 0x100000000;
+
+/** A clean node's reference: page id (below 2^32) and write stamp (0 = not checked). */
+export function childRef(pageId: number, stamp: number): number {
+  return stamp * TWO_32 + pageId;
+}
+
+/** The page id of a reference. */
+export function refPageId(ref: number): number {
+  // ToUint32 is the low 32 bits of an integer below 2^53: cheaper than a floating-point modulo.
+  return ref >>> 0;
+}
+
+/** The write stamp of a reference (0 = not checked). */
+export function refStamp(ref: number): number {
+  return (ref - (ref >>> 0)) / TWO_32;
+}
 
 /** Bytes before the data of an overflow page (format.ts, overflow page v1). */
 export const OVERFLOW_HEADER_BYTES = 12;
@@ -79,11 +108,14 @@ export function overflowPagesOf(layout: Layout, keyBytes: number, valueBytes: nu
   return isOverflow(layout, keyBytes, valueBytes) ? Math.ceil(valueBytes / (layout.capacityBytes - OVERFLOW_HEADER_BYTES)) : 0;
 }
 
-/** Header bytes of a node: kind, level, count, and a one-byte prefix length (format.ts). */
-export const NODE_BASE_BYTES = 5;
-/** Logical bytes of a branch's first child pointer. */
+/** Header bytes of a node: kind, level, count, stamp, and a one-byte prefix length (format.ts). */
+export const NODE_BASE_BYTES = 8;
+/**
+ * Logical bytes of a branch's first child pointer: a page id (below 2^32, so at most a 5-byte
+ * varint) and its 3-byte stamp, counted as one largest varint.
+ */
 const FIRST_CHILD_BYTES = MAX_VARINT_BYTES;
-/** Logical bytes of an overflow reference: tag, length, first page id. */
+/** Logical bytes of an overflow reference: tag, length, first page id with its stamp (as above). */
 const OVERFLOW_ENTRY_BYTES = 1 + MAX_VARINT_BYTES + MAX_VARINT_BYTES;
 
 /** Sizes that depend on the page store's payload capacity. */
@@ -133,12 +165,13 @@ export function fitsPage(layout: Layout, node: TreeNode): boolean {
 
 /** Logical bytes of one branch entry (separator and the child after it). */
 export function branchEntryBytes(keyBytes: number): number {
+  // The child: page id and stamp, counted as one largest varint (FIRST_CHILD_BYTES).
   return varintBytes(keyBytes) + keyBytes + MAX_VARINT_BYTES;
 }
 
 /** A new empty leaf at `epoch`. */
 export function emptyLeaf(epoch: number): LeafNode {
-  return { kind: 'leaf', level: 0, keys: KeyList.empty(), values: ValueList.empty(), sizeBytes: NODE_BASE_BYTES, epoch, pageId: null, prefixLen: 0 };
+  return { kind: 'leaf', level: 0, keys: KeyList.empty(), values: ValueList.empty(), sizeBytes: NODE_BASE_BYTES, epoch, pageId: null, stamp: 0, prefixLen: 0 };
 }
 
 /** Builds a leaf and computes its size (arrays of keys and values are packed into new lists). */
@@ -153,7 +186,7 @@ export function makeLeaf(
   const vals = values instanceof ValueList ? values : ValueList.from(values);
   let size = NODE_BASE_BYTES;
   for (let i = 0; i < list.length; i++) size += leafEntryBytes(layout, list.lengthAt(i), vals.lengthAt(i));
-  return { kind: 'leaf', level: 0, keys: list, values: vals, sizeBytes: size, epoch, pageId, prefixLen: sharedPrefix(list) };
+  return { kind: 'leaf', level: 0, keys: list, values: vals, sizeBytes: size, epoch, pageId, stamp: 0, prefixLen: sharedPrefix(list) };
 }
 
 /** Builds a branch and computes its size (an array of keys is packed into a new KeyList). */
@@ -161,7 +194,7 @@ export function makeBranch(level: number, keys: KeyList | readonly Uint8Array[],
   const list = keys instanceof KeyList ? keys : KeyList.from(keys);
   let size = NODE_BASE_BYTES + FIRST_CHILD_BYTES;
   for (let i = 0; i < list.length; i++) size += branchEntryBytes(list.lengthAt(i));
-  return { kind: 'branch', level, keys: list, children, sizeBytes: size, epoch, pageId, prefixLen: sharedPrefix(list) };
+  return { kind: 'branch', level, keys: list, children, sizeBytes: size, epoch, pageId, stamp: 0, prefixLen: sharedPrefix(list) };
 }
 
 /** Fixed memory of a decoded node besides its lists: the node object and the lists' objects. */
@@ -203,7 +236,7 @@ export function notePrefix(node: TreeNode, i: number): void {
  */
 export function copyNode(node: TreeNode, epoch: number): TreeNode {
   if (node.kind === 'leaf') {
-    return { kind: 'leaf', level: 0, keys: node.keys.clone(), values: node.values.clone(), sizeBytes: node.sizeBytes, epoch, pageId: null, prefixLen: node.prefixLen };
+    return { kind: 'leaf', level: 0, keys: node.keys.clone(), values: node.values.clone(), sizeBytes: node.sizeBytes, epoch, pageId: null, stamp: 0, prefixLen: node.prefixLen };
   }
   return {
     kind: 'branch',
@@ -213,6 +246,7 @@ export function copyNode(node: TreeNode, epoch: number): TreeNode {
     sizeBytes: node.sizeBytes,
     epoch,
     pageId: null,
+    stamp: 0,
     prefixLen: node.prefixLen,
   };
 }

@@ -2,9 +2,12 @@
 export class OverflowRef {
   readonly firstPageId: number;
   readonly lengthBytes: number;
-  constructor(firstPageId: number, lengthBytes: number) {
+  /** The write stamp every page of the chain carries (format.ts); 0 = not checked (v1 chain). */
+  readonly stamp: number;
+  constructor(firstPageId: number, lengthBytes: number, stamp = 0) {
     this.firstPageId = firstPageId;
     this.lengthBytes = lengthBytes;
+    this.stamp = stamp;
   }
 }
 

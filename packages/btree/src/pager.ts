@@ -13,12 +13,16 @@
  *     so no durable page is ever overwritten (PageStore invariant 1).
  *  4. A page is dropped from the cache when it is freed, so a reused page id never yields a
  *     stale node.
+ *  5. Every node and overflow chain written gets a fresh random write stamp, and every reference
+ *     to a clean node carries its page's stamp (node.ts `childRef`); a page read from the store
+ *     must carry the stamp its reference names (format.ts), so a stale version of a page (a lost
+ *     or misdirected write) is CORRUPTION, never data.
  * The pager does not decide when a page may be freed: that is the tree's retire list (tree.ts).
  */
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import type { PageId, PageStore } from '@photondb/contracts';
 import { OVERFLOW_HEADER_BYTES, decodeNode, decodeOverflowPage, encodeNode, encodeOverflowPage, searchLeafPayload } from './format.js';
-import { OverflowRef, isOverflow, nodeMemoryBytes } from './node.js';
+import { OverflowRef, STAMP_LIMIT, childRef, isOverflow, nodeMemoryBytes, refPageId, refStamp } from './node.js';
 import type { CacheBudget } from './limits.js';
 import type { Child, Layout, LeafValue, TreeNode } from './node.js';
 
@@ -40,11 +44,31 @@ export class Pager {
   /** Leaves probed in place once recently (see probeLeaf). */
   private readonly probed = new Set<number>();
   readonly counters: PagerStats = { cacheHits: 0, cacheMisses: 0, cacheEvictions: 0 };
+  /** xorshift32 state for write stamps, seeded at random so no two runs share a sequence. */
+  private stampState: number;
 
   constructor(store: PageStore, layout: Layout, budget: CacheBudget) {
     this.store = store;
     this.layout = layout;
     this.cache = new ClockCache(budget);
+    const seed = new Uint32Array(1);
+    globalThis.crypto.getRandomValues(seed);
+    this.stampState = seed[0] | 1;
+  }
+
+  /** A fresh write stamp, 1 .. STAMP_LIMIT - 1 (format.ts). */
+  nextStamp(): number {
+    let x = this.stampState;
+    for (;;) {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      const stamp = (x >>> 0) % STAMP_LIMIT;
+      if (stamp !== 0) {
+        this.stampState = x;
+        return stamp;
+      }
+    }
   }
 
   /** Memory the cached nodes take (`nodeMemoryBytes`), counted whatever bounds the cache. */
@@ -62,8 +86,13 @@ export class Pager {
     return typeof child === 'number' ? this.load(child) : child;
   }
 
-  /** The clean node stored at `pageId`. */
-  load(pageId: number): TreeNode {
+  /**
+   * The clean node a reference (`childRef`) names. A cached node is returned as it is (it was
+   * checked when it was read, or written here); a page read from the store must carry the
+   * reference's stamp. Throws CORRUPTION.
+   */
+  load(childRef: number): TreeNode {
+    const pageId = refPageId(childRef);
     const hit = this.cache.get(pageId);
     if (hit !== undefined) {
       this.counters.cacheHits++;
@@ -73,7 +102,7 @@ export class Pager {
     const ref = this.pin(pageId);
     let node: TreeNode;
     try {
-      node = decodeNode(ref.payload, pageId, this.layout);
+      node = decodeNode(ref.payload, pageId, this.layout, refStamp(childRef));
     } finally {
       ref.release();
     }
@@ -87,7 +116,8 @@ export class Pager {
    * (the value slot, or undefined); a leaf probed again soon is hot, so it is decoded, cached and
    * returned.
    */
-  probeLeaf(pageId: number, key: Uint8Array): TreeNode | LeafValue | undefined {
+  probeLeaf(childRef: number, key: Uint8Array): TreeNode | LeafValue | undefined {
+    const pageId = refPageId(childRef);
     const cached = this.cache.get(pageId);
     if (cached !== undefined) {
       this.counters.cacheHits++;
@@ -95,14 +125,14 @@ export class Pager {
     }
     if (this.probed.has(pageId)) {
       this.probed.delete(pageId);
-      return this.load(pageId);
+      return this.load(childRef);
     }
     if (this.probed.size >= PROBE_MEMORY) this.probed.clear();
     this.probed.add(pageId);
     const ref = this.pin(pageId);
     try {
-      const found = searchLeafPayload(ref.payload, key, pageId, this.layout);
-      if (found === null) return this.load(pageId);
+      const found = searchLeafPayload(ref.payload, key, pageId, this.layout, refStamp(childRef));
+      if (found === null) return this.load(childRef);
       // An inline value is a view of the pinned page: copy it before the pin ends.
       if (found instanceof Uint8Array) return typeof Buffer === 'function' ? Buffer.from(found) : copyBytes(found);
       return found;
@@ -168,7 +198,7 @@ export class Pager {
       if (n >= maxPages) throw new PhotonError('CORRUPTION', `overflow chain from page ${v.firstPageId} has more than ${maxPages} pages`, { pageId: v.firstPageId });
       const ref = this.pin(id);
       try {
-        const { next, data } = decodeOverflowPage(ref.payload, id);
+        const { next, data } = decodeOverflowPage(ref.payload, id, v.stamp);
         yield { id, data: copyBytes(data) };
         id = next;
       } finally {
@@ -177,29 +207,31 @@ export class Pager {
     }
   }
 
-  /** Writes `value` to a new overflow chain. */
+  /** Writes `value` to a new overflow chain, every page with the chain's fresh stamp. */
   writeOverflow(value: Uint8Array): OverflowRef {
     const per = this.overflowDataBytes;
     const count = Math.ceil(value.length / per);
+    const stamp = this.nextStamp();
     const ids: number[] = [];
     for (let i = 0; i < count; i++) ids.push(this.store.allocate());
     for (let i = 0; i < count; i++) {
       const data = value.subarray(i * per, Math.min(value.length, (i + 1) * per));
-      this.store.write(ids[i] as PageId, encodeOverflowPage(i + 1 < count ? ids[i + 1] : -1, data));
+      this.store.write(ids[i] as PageId, encodeOverflowPage(i + 1 < count ? ids[i + 1] : -1, data, stamp));
     }
-    return new OverflowRef(ids[0], value.length);
+    return new OverflowRef(ids[0], value.length, stamp);
   }
 
   /**
-   * Writes every dirty node under `root` bottom-up to fresh pages and returns the root's page id.
-   * Written nodes become clean (pageId set) and cached; branch slots are replaced by page ids.
-   * Mutating a node that a snapshot shares is safe here: its logical content does not change.
+   * Writes every dirty node under `root` bottom-up to fresh pages, each with a fresh stamp, and
+   * returns the root's reference (`childRef`). Written nodes become clean (pageId and stamp set)
+   * and cached; branch slots are replaced by references. Mutating a node that a snapshot shares
+   * is safe here: its logical content does not change.
    */
   writeDirty(root: Child): number {
     if (typeof root === 'number') return root;
     if (root.pageId !== null) {
       this.remember(root, root.pageId);
-      return root.pageId;
+      return childRef(root.pageId, root.stamp);
     }
     if (root.kind === 'branch') {
       const children = root.children;
@@ -212,10 +244,12 @@ export class Pager {
       }
     }
     const id: number = this.store.allocate();
-    this.store.write(id as PageId, encodeNode(root));
+    const stamp = this.nextStamp();
+    this.store.write(id as PageId, encodeNode(root, stamp));
     root.pageId = id;
+    root.stamp = stamp;
     this.remember(root, id);
-    return id;
+    return childRef(id, stamp);
   }
 
   /** Frees a page now and forgets its decoded node. */

@@ -32,7 +32,7 @@ import type { CacheBudget } from './limits.js';
 import type { TreeOptions } from './limits.js';
 import { insert, remove, split, writable } from './mutate.js';
 import type { Writer } from './mutate.js';
-import { OverflowRef, emptyLeaf, makeBranch, childIndex, fitsPage } from './node.js';
+import { OverflowRef, childRef, emptyLeaf, makeBranch, childIndex, fitsPage, refPageId, refStamp } from './node.js';
 import type { Child, Layout, LeafValue, NodeCounts, TreeNode } from './node.js';
 import { Pager } from './pager.js';
 import { Snapshot, lookup } from './snapshot.js';
@@ -89,11 +89,11 @@ export class BTree implements Writer, SnapshotHost {
     const bytes = store.getCatalog(name);
     if (bytes !== undefined) {
       const d = decodeDescriptor(bytes, name);
-      tree.root = d.rootPageId;
+      tree.root = childRef(d.rootPageId, d.rootStamp);
       tree.height = d.height;
       tree.entries = d.entries;
       tree.countsValue = d.counts === undefined ? null : { ...d.counts };
-      const root = tree.pager.load(d.rootPageId);
+      const root = tree.pager.load(tree.root);
       if (root.level !== d.height - 1) {
         throw new PhotonError('CORRUPTION', `tree "${name}": root page ${d.rootPageId} is at level ${root.level}, descriptor says height ${d.height}`, { pageId: d.rootPageId });
       }
@@ -110,7 +110,7 @@ export class BTree implements Writer, SnapshotHost {
    * freed: the pages stay held (in memory, like pages retired in this run).
    */
   private freeHeld(d: Descriptor, held: NonNullable<Descriptor['held']>): void {
-    const ref = new OverflowRef(held.firstPageId, held.lengthBytes);
+    const ref = new OverflowRef(held.firstPageId, held.lengthBytes, held.stamp);
     const ids = decodeHeldList(this.pager.readValue(ref), this.name);
     const chain = this.pager.chainPageIds(ref);
     const all = ids.concat(chain);
@@ -123,8 +123,8 @@ export class BTree implements Writer, SnapshotHost {
       return;
     }
     for (let i = 1; i < all.length; i++) this.pager.free(all[i]);
-    const { rootPageId, height, entries, counts } = d;
-    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height, entries, ...(counts !== undefined ? { counts } : {}) }));
+    const { rootPageId, rootStamp, height, entries, counts } = d;
+    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, rootStamp, height, entries, ...(counts !== undefined ? { counts } : {}) }));
   }
 
   /**
@@ -159,8 +159,8 @@ export class BTree implements Writer, SnapshotHost {
   }
 
   /** @internal */
-  probeLeaf(pageId: number, key: Uint8Array): TreeNode | LeafValue | undefined {
-    return this.pager.probeLeaf(pageId, key);
+  probeLeaf(ref: number, key: Uint8Array): TreeNode | LeafValue | undefined {
+    return this.pager.probeLeaf(ref, key);
   }
 
   /** @internal */
@@ -414,11 +414,22 @@ export class BTree implements Writer, SnapshotHost {
       this.freeRetired();
       return;
     }
-    const rootPageId = this.pager.writeDirty(this.root);
-    this.root = rootPageId;
+    const root = this.pager.writeDirty(this.root);
+    this.root = root;
     this.freeRetired();
     const held = this.writeHeldList();
-    this.store.setCatalog(this.name, encodeDescriptor({ rootPageId, height: this.height, entries: this.entries, ...(this.countsValue !== null ? { counts: this.countsValue } : {}), ...(held ? { held } : {}) }));
+    this.store.setCatalog(
+      this.name,
+      encodeDescriptor({
+        rootPageId: refPageId(root),
+        // 0 only for a root still on a v1 page (not stamped): not checked until it is rewritten.
+        rootStamp: refStamp(root),
+        height: this.height,
+        entries: this.entries,
+        ...(this.countsValue !== null ? { counts: this.countsValue } : {}),
+        ...(held ? { held: { firstPageId: held.firstPageId, lengthBytes: held.lengthBytes, stamp: held.stamp } } : {}),
+      }),
+    );
   }
 
   /**

@@ -1,6 +1,6 @@
 /**
  * Bulk load (leaves encoded straight from the input into pages) and the incremental page counts
- * behind stats() (descriptor v3; v2 trees are counted once on demand).
+ * behind stats() (descriptor v4 with counts; trees from v1/v2 descriptors are counted once on demand).
  */
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
@@ -119,7 +119,7 @@ describe('stats()', () => {
     expect(cs.leafNodes).toBeGreaterThan(10);
   });
 
-  it('counts a tree opened from a version 2 descriptor once, on demand, and the next flush writes version 3', async () => {
+  it('counts a tree opened from a version 2 descriptor once, on demand, and the next flush writes the counts', async () => {
     const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
     let store = new MemoryPageStore(backing);
     const tree = BTree.open(store, 't');
@@ -127,36 +127,56 @@ describe('stats()', () => {
     tree.put(enc('big'), new Uint8Array(1500));
     tree.flush();
     const want = tree.stats();
-    // Rewrite the catalog entry as the v2 descriptor an older build wrote: no page counts.
-    const v3 = store.getCatalog('t')!;
-    expect(v3[4]).toBe(3);
-    const d = Buffer.from(v3);
+    // Rewrite the catalog entry as the v2 descriptor an older build wrote: no stamps, no counts.
+    const v4 = Buffer.from(store.getCatalog('t')!);
+    expect(v4[4]).toBe(4);
     let at = 5;
     const skipVarint = (): void => {
-      while (d[at] >= 0x80) at++;
+      while (v4[at] >= 0x80) at++;
       at++;
     };
+    skipVarint(); // root
+    const rootEnd = at;
+    at += 3; // root stamp
+    const heightStart = at;
+    skipVarint(); // height
+    skipVarint(); // entries
+    const flagsAt = at;
+    expect(v4[flagsAt]).toBe(1); // counts follow
+    at++;
     skipVarint();
     skipVarint();
     skipVarint();
-    const countsStart = at;
-    skipVarint();
-    skipVarint();
-    skipVarint();
-    store.setCatalog('t', Uint8Array.from([...d.subarray(0, 4), 2, ...d.subarray(5, countsStart), ...d.subarray(at)]));
+    expect(v4[at]).toBe(0); // no held list
+    const v2 = [...v4.subarray(0, 4), 2, ...v4.subarray(5, rootEnd), ...v4.subarray(heightStart, flagsAt), 0, 0];
+    store.setCatalog('t', Uint8Array.from(v2));
     await store.checkpoint(lsn(1));
     store = new MemoryPageStore(backing);
     const old = BTree.open(store, 't');
     old.put(nkey(1000), enc('new'));
     old.flush();
-    expect(store.getCatalog('t')![4]).toBe(2); // not counted yet: still v2, no walk
+    const flagsOf = (d: Uint8Array): number => {
+      let i = 5;
+      const skip = (): void => {
+        while (d[i] >= 0x80) i++;
+        i++;
+      };
+      skip();
+      i += 3;
+      skip();
+      skip();
+      return d[i];
+    };
+    const uncounted = store.getCatalog('t')!;
+    expect([uncounted[4], flagsOf(uncounted)]).toEqual([4, 0]); // v4, not counted yet: no walk
     const s = old.stats();
     expect(s.entries).toBe(want.entries + 1);
     expect(s.overflowPages).toBe(want.overflowPages);
     expect(s.leafNodes).toBeGreaterThanOrEqual(want.leafNodes);
     expect(old.verify()).toEqual([]); // recounts every page and compares with the counts
     old.flush();
-    expect(store.getCatalog('t')![4]).toBe(3);
+    const counted = store.getCatalog('t')!;
+    expect([counted[4], flagsOf(counted)]).toEqual([4, 1]);
   });
 });
 

@@ -26,6 +26,14 @@ export function putVarint(target: Uint8Array, at: number, n: number): number {
   return at;
 }
 
+/** Writes `v` (0 .. 2^24 - 1) as 3 little-endian bytes at `at`; returns the offset after it. */
+export function putU24(target: Uint8Array, at: number, v: number): number {
+  target[at] = v & 0xff;
+  target[at + 1] = (v >>> 8) & 0xff;
+  target[at + 2] = (v >>> 16) & 0xff;
+  return at + 3;
+}
+
 /** The most bytes a varint of a safe integer (< 2^53) takes. */
 export const MAX_VARINT_BYTES = 8;
 
@@ -57,6 +65,11 @@ export class ByteWriter {
     this.ensure(2);
     this.buf[this.length++] = v & 0xff;
     this.buf[this.length++] = (v >>> 8) & 0xff;
+  }
+
+  u24(v: number): void {
+    this.ensure(3);
+    this.length = putU24(this.buf, this.length, v);
   }
 
   u32(v: number): void {
@@ -111,6 +124,14 @@ export class ByteReader {
     const v = this.buf[this.pos] | (this.buf[this.pos + 1] << 8);
     this.pos += 2;
     return v;
+  }
+
+  u24(what: string): number {
+    this.need(3, what);
+    const b = this.buf;
+    const p = this.pos;
+    this.pos += 3;
+    return b[p] | (b[p + 1] << 8) | (b[p + 2] << 16);
   }
 
   u32(what: string): number {
