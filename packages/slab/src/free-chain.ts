@@ -31,6 +31,9 @@ export function readFreeChain(file: PagedFile, meta: MetaState): { chain: number
     if (header.type !== PAGE_TYPE.freeList || header.flags !== 0) throw corruption(where, `page type ${header.type} where a free-list page belongs`);
     // + 1: a repaired meta slot is a copy of generation g labelled g - 1 (PageFile.repairOtherMeta).
     if (header.version > meta.generation + 1) throw corruption(where, `free-list page version ${header.version} is newer than generation ${meta.generation}`);
+    // Every checkpoint rewrites the whole chain at its own generation, so an older page is a stale
+    // version of itself (a lost write) that would hand out pages still in use.
+    if (header.version < meta.generation) throw corruption(where, `free-list page version ${header.version} is older than generation ${meta.generation}: a stale page (lost write)`);
     const { next, ids } = decodeFreeListPayload(page.subarray(PAGE_HEADER_BYTES, PAGE_HEADER_BYTES + header.payloadBytes), where);
     for (const freeId of ids) {
       if (freeId < 2 || freeId >= meta.pageCount) throw fail(id, `free id ${freeId} is outside pages 2..${meta.pageCount - 1}`);

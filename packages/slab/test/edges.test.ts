@@ -173,6 +173,8 @@ describe('PageFile: free-list chains that disagree with their meta page', () => 
     ['a meta page recording fewer chain pages than the chain has', (dir, slot) => editPage(dir, slot, (_, v) => v.setUint32(META + 52, 0, true)), /chain is longer than the 0 pages/],
     ['a meta page recording more free ids than the chain lists', (dir, slot) => editPage(dir, slot, (_, v) => v.setUint32(META + 56, v.getUint32(META + 56, true) + 1, true)), /the meta records 1 and \d+/],
     ['a chain page stamped with a future version', (dir, _, head) => editPage(dir, head, (_, v) => v.setUint32(16, 1000, true)), /free-list page version 1000 is newer/],
+    // A valid chain page from an earlier checkpoint at its own offset: a lost write of the chain.
+    ['a chain page of an older generation (lost write)', (dir, _, head) => editPage(dir, head, (_, v) => v.setUint32(16, v.getUint32(16, true) - 1, true)), /is older than generation \d+: a stale page/],
   ];
   for (const [what, edit, message] of cases) {
     it(`fails open with CORRUPTION for ${what}`, async () => {
