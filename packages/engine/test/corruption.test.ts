@@ -216,16 +216,15 @@ describe('R5: larger damage', () => {
     expect(failures.slice(0, 5)).toEqual([]);
   }, 300_000);
 
-  // KNOWN GAP, not fixed yet: a B-tree child reference does not record the version (checkpoint
-  // generation) of the page it points to, so an older, valid version of a page at its own offset
-  // (a lost write) passes every check and is read as data. Found by this test on 2026-12-02: of
-  // 62 stale pages, 17 were read back as wrong data. `it.failing` keeps the finding visible: the
-  // day stale pages are detected this test fails and must become a plain `it`.
-  it.failing('detects an older valid version of a page put back at its own offset (lost write)', async () => {
+  // Found by this test on 2026-12-02 (then kept as `it.failing`): of 62 stale pages, 17 were read
+  // back as wrong data, because a B-tree child reference did not say which version of its page
+  // it meant. Fixed by write stamps (btree format.ts, node format v2): every reference names the
+  // stamp its page must carry, and the page file refuses a free-list page older than its meta.
+  it('detects an older valid version of a page put back at its own offset (lost write)', async () => {
     const damages = scaled(100);
     const { failures, byKind } = await damageRun(['older page version'], damages);
     const c = byKind.get('older page version')!;
-    reportFigure({ id: 'R5', what: 'stale page versions (known gap: lost writes not detected)', tried: damages, failed: failures.length, detail: `${c.detected} detected, ${c.harmless} harmless` });
+    reportFigure({ id: 'R5', what: 'stale page versions (lost writes)', tried: damages, failed: failures.length, detail: `${c.detected} detected, ${c.harmless} harmless` });
     expect(failures.slice(0, 5)).toEqual([]);
   }, 300_000);
 });
