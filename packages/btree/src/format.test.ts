@@ -270,3 +270,54 @@ describe('searchLeafPayload (point lookups without decoding)', () => {
     await expectCode('CORRUPTION', () => searchLeafPayload(page.subarray(0, page.length - 3), enc('apt'), 9, layout));
   });
 });
+
+describe('searchLeafPayload agrees with decoding (properties)', () => {
+  const roomy: Layout = { capacityBytes: 4000, inlineLimitBytes: 120, underflowBytes: 1000, maxKeyBytes: 120, maxValueBytes: 1 << 20 };
+  const leafArb = fc
+    .uniqueArray(fc.uint8Array({ maxLength: 12 }), { maxLength: 30, selector: (k) => Buffer.from(k).toString('hex') })
+    .chain((keys) => {
+      const sorted = keys.sort((a, b) => Buffer.compare(a, b));
+      const value = (k: Uint8Array) =>
+        fc.oneof(
+          fc.uint8Array({ maxLength: 40 }) as fc.Arbitrary<Uint8Array | OverflowRef>,
+          fc
+            .tuple(fc.integer({ min: 1, max: 2 ** 32 - 1 }), fc.integer({ min: roomy.inlineLimitBytes - k.length + 1, max: 5000 }), fc.integer({ min: 1, max: STAMP_LIMIT - 1 }))
+            .map(([page, length, stamp]) => new OverflowRef(page, length, stamp)),
+        );
+      return fc.tuple(fc.constant(sorted), fc.tuple(...sorted.map(value)), fc.integer({ min: 1, max: STAMP_LIMIT - 1 }));
+    });
+  const expected = (keys: Uint8Array[], values: (Uint8Array | OverflowRef)[], probe: Uint8Array) => {
+    const i = keys.findIndex((k) => Buffer.compare(k, probe) === 0);
+    return i < 0 ? undefined : values[i];
+  };
+
+  it('finds every key and misses every absent one, with the value decoding gives', () => {
+    fc.assert(
+      fc.property(leafArb, fc.array(fc.uint8Array({ maxLength: 13 }), { maxLength: 20 }), ([keys, values, stamp], extra) => {
+        const page = encodeNode(makeLeaf(roomy, keys, values, 1, null), stamp);
+        const probes = [...keys, ...extra, ...keys.map((k) => Uint8Array.of(...k, 0)), ...keys.filter((k) => k.length > 0).map((k) => k.subarray(0, k.length - 1))];
+        for (const probe of probes) expect(searchLeafPayload(page, probe, 7, roomy, stamp)).toEqual(expected(keys, values, probe));
+      }),
+      { numRuns: fcRuns(300) },
+    );
+  });
+
+  it('on a truncated page, answers as on the whole page or throws CORRUPTION, never anything else', () => {
+    fc.assert(
+      fc.property(leafArb, fc.nat(), fc.nat(), ([keys, values, stamp], cutSeed, probeSeed) => {
+        const page = encodeNode(makeLeaf(roomy, keys, values, 1, null), stamp);
+        const cut = page.subarray(0, 8 + (cutSeed % Math.max(1, page.length - 8)));
+        const probe = keys.length > 0 ? keys[probeSeed % keys.length] : Uint8Array.of(probeSeed & 255);
+        let got: unknown;
+        try {
+          got = searchLeafPayload(cut, probe, 7, roomy, stamp);
+        } catch (e) {
+          expect((e as { code?: string }).code).toBe('CORRUPTION');
+          return;
+        }
+        expect(got).toEqual(expected(keys, values, probe));
+      }),
+      { numRuns: fcRuns(300) },
+    );
+  });
+});

@@ -293,27 +293,47 @@ export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: 
   if (v2 && (stamp === 0 || stamp >= STAMP_LIMIT)) return null; // decoding reports it
   staleCheck(expectedStamp, stamp, pageId, 'leaf');
   const p = r.varint('prefix length');
-  const prefix = r.view(p, 'prefix');
-  // Where the key stands against the prefix every key of the page starts with.
+  const buf = payload;
+  const prefixAt = r.skip(p, 'prefix');
+  // Where the key stands against the prefix every key of the page starts with. Keys and values
+  // are compared and stepped over in place: a view is made only of the value returned.
   const n = key.length < p ? key.length : p;
   for (let i = 0; i < n; i++) {
-    if (key[i] !== prefix[i]) return undefined; // below or above every key of the page
+    if (key[i] !== buf[prefixAt + i]) return undefined; // below or above every key of the page
   }
   if (key.length < p) return undefined;
+  const rest = key.length - p;
   for (let e = 0; e < count; e++) {
     const s = r.varint('key length');
-    const suffix = r.view(s, 'key');
-    // compare suffix with key[p...]
-    const rest = key.length - p;
+    const at = r.skip(s, 'key');
     const m = s < rest ? s : rest;
     let c = 0;
-    for (let i = 0; i < m && c === 0; i++) c = suffix[i] - key[p + i];
+    for (let i = 0; i < m; i++) {
+      c = buf[at + i] - key[p + i];
+      if (c !== 0) break;
+    }
     if (c === 0) c = s - rest;
     if (c > 0) return undefined;
-    const value = readValue(r, p + s, layout, fail, v2);
-    if (c === 0) return value;
+    if (c === 0) return readValue(r, p + s, layout, fail, v2);
+    skipValue(r, p + s, layout, fail, v2);
   }
   return undefined;
+}
+
+/** Steps over one value with readValue's checks, making no view and no OverflowRef. */
+function skipValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean): void {
+  const tag = r.u8('value tag');
+  const length = r.varint('value length');
+  const overflow = keyBytes + length > layout.inlineLimitBytes;
+  if (tag === TAG_INLINE) {
+    if (overflow) fail(`inline value of ${length} bytes is above the inline limit`, r.pos);
+    r.skip(length, 'value');
+    return;
+  }
+  if (tag !== TAG_OVERFLOW) fail(`unknown value tag ${tag}`, r.pos - 1);
+  if (!overflow || length > layout.maxValueBytes) fail(`overflow value of ${length} bytes is out of range`, r.pos);
+  r.varint('overflow page');
+  if (v2) readStamp(r, 'overflow chain stamp', fail);
 }
 
 /** A child reference: page id (below 2^32) and, in v2, its stamp (v1: 0, not recorded). */

@@ -158,6 +158,14 @@ export class ByteReader {
     return this.fail(`${what} is a varint longer than ${MAX_VARINT_BYTES} bytes`, this.pos);
   }
 
+  /** Steps over the next `n` bytes, checking that they are there; returns where they start. */
+  skip(n: number, what: string): number {
+    this.need(n, what);
+    const at = this.pos;
+    this.pos = at + n;
+    return at;
+  }
+
   /** A view (not a copy) of the next `n` bytes. */
   view(n: number, what: string): Uint8Array {
     this.need(n, what);
