@@ -264,6 +264,16 @@ describe('searchLeafPayload (point lookups without decoding)', () => {
     for (const absent of ['a', 'ap', 'apples', 'apricots', 'apu', 'b', 'aa', '']) expect(searchLeafPayload(page, enc(absent), 9, layout)).toBeUndefined();
   });
 
+  it('checks the values it steps over: a bad tag, an inline value above the limit or an overflow length out of range is CORRUPTION', async () => {
+    const badTag = Uint8Array.from(page);
+    expect(badTag[14]).toBe(0); // the tag of "apple"'s value, stepped over on the way to "apricot"
+    badTag[14] = 7;
+    expect(thrown(() => searchLeafPayload(badTag, enc('apricot'), 9, layout)).message).toMatch(/unknown value tag 7/);
+    await expectCode('CORRUPTION', () => searchLeafPayload(page, enc('apt'), 9, { ...layout, inlineLimitBytes: 7 }));
+    await expectCode('CORRUPTION', () => searchLeafPayload(page, enc('apt'), 9, { ...layout, maxValueBytes: 100 }));
+    expect(searchLeafPayload(page, enc('apt'), 9, layout)).toEqual(enc('x'));
+  });
+
   it('declines a branch page (null) and reports a truncated leaf as CORRUPTION', async () => {
     const branch = encodeNode(makeBranch(1, [enc('b')], [2, 3], 1, null), 4);
     expect(searchLeafPayload(branch, enc('b'), 5, layout)).toBeNull();
