@@ -315,25 +315,9 @@ export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: 
     if (c === 0) c = s - rest;
     if (c > 0) return undefined;
     if (c === 0) return readValue(r, p + s, layout, fail, v2);
-    skipValue(r, p + s, layout, fail, v2);
+    readValue(r, p + s, layout, fail, v2, true);
   }
   return undefined;
-}
-
-/** Steps over one value with readValue's checks, making no view and no OverflowRef. */
-function skipValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean): void {
-  const tag = r.u8('value tag');
-  const length = r.varint('value length');
-  const overflow = keyBytes + length > layout.inlineLimitBytes;
-  if (tag === TAG_INLINE) {
-    if (overflow) fail(`inline value of ${length} bytes is above the inline limit`, r.pos);
-    r.skip(length, 'value');
-    return;
-  }
-  if (tag !== TAG_OVERFLOW) fail(`unknown value tag ${tag}`, r.pos - 1);
-  if (!overflow || length > layout.maxValueBytes) fail(`overflow value of ${length} bytes is out of range`, r.pos);
-  r.varint('overflow page');
-  if (v2) readStamp(r, 'overflow chain stamp', fail);
 }
 
 /** A child reference: page id (below 2^32) and, in v2, its stamp (v1: 0, not recorded). */
@@ -349,18 +333,27 @@ function readStamp(r: ByteReader, what: string, fail: (what: string, offset: num
   return stamp;
 }
 
-function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean): LeafValue {
+/**
+ * Reads one value, or with `skip` steps over it with the same checks and makes no view and no
+ * OverflowRef (a leaf probe passing the entries below its key).
+ */
+function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean, skip: true): null;
+function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean, skip?: false): LeafValue;
+function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean, skip = false): LeafValue | null {
   const tag = r.u8('value tag');
   const length = r.varint('value length');
   const overflow = keyBytes + length > layout.inlineLimitBytes;
   if (tag === TAG_INLINE) {
     if (overflow) fail(`inline value of ${length} bytes is above the inline limit`, r.pos);
-    return r.view(length, 'value');
+    if (!skip) return r.view(length, 'value');
+    r.skip(length, 'value');
+    return null;
   }
   if (tag !== TAG_OVERFLOW) fail(`unknown value tag ${tag}`, r.pos - 1);
   if (!overflow || length > layout.maxValueBytes) fail(`overflow value of ${length} bytes is out of range`, r.pos);
   const first = r.varint('overflow page');
-  return new OverflowRef(first, length, v2 ? readStamp(r, 'overflow chain stamp', fail) : 0);
+  const stamp = v2 ? readStamp(r, 'overflow chain stamp', fail) : 0;
+  return skip ? null : new OverflowRef(first, length, stamp);
 }
 
 /** Encodes one overflow page (v2): `next` is the next page id or -1 at the end of the chain. */
