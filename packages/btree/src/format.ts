@@ -293,13 +293,12 @@ export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: 
   if (v2 && (stamp === 0 || stamp >= STAMP_LIMIT)) return null; // decoding reports it
   staleCheck(expectedStamp, stamp, pageId, 'leaf');
   const p = r.varint('prefix length');
-  const buf = payload;
   const prefixAt = r.skip(p, 'prefix');
   // Where the key stands against the prefix every key of the page starts with. Keys and values
   // are compared and stepped over in place: a view is made only of the value returned.
   const n = key.length < p ? key.length : p;
   for (let i = 0; i < n; i++) {
-    if (key[i] !== buf[prefixAt + i]) return undefined; // below or above every key of the page
+    if (key[i] !== payload[prefixAt + i]) return undefined; // below or above every key of the page
   }
   if (key.length < p) return undefined;
   const rest = key.length - p;
@@ -309,7 +308,7 @@ export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: 
     const m = s < rest ? s : rest;
     let c = 0;
     for (let i = 0; i < m; i++) {
-      c = buf[at + i] - key[p + i];
+      c = payload[at + i] - key[p + i];
       if (c !== 0) break;
     }
     if (c === 0) c = s - rest;
