@@ -231,7 +231,7 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout, 
   if (v2 && (stamp === 0 || stamp >= STAMP_LIMIT)) fail(`write stamp ${stamp} is not in 1..${STAMP_LIMIT - 1}`, 4);
   staleCheck(expectedStamp, stamp, pageId, isLeaf ? 'leaf' : 'branch');
   const p = r.varint('prefix length');
-  const prefix = r.view(p, 'prefix');
+  const prefixAt = r.skip(p, 'prefix');
   // Keys (prefix put back) and values are packed into lists (keys.ts) carved out of one buffer:
   // one allocation per node. The key arena is sized for keys of the prefix plus 16 bytes (it
   // grows if they are longer); value bytes are at most what remains of the page.
@@ -243,17 +243,20 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout, 
   const keys = KeyList.over(k.meta, k.bytes);
   const readKey = (i: number): void => {
     const s = r.varint('key length');
-    keys.pushJoined(prefix, r.view(s, 'key'));
-    if (i > 0 && keys.compareKeysAt(i - 1, i) >= 0) fail(`key ${i} is not above key ${i - 1}`, r.pos);
+    keys.pushJoined(payload, prefixAt, p, r.skip(s, 'key'), s);
+    if (i > 0 && keys.compareKeysAt(i - 1, i, p) >= 0) fail(`key ${i} is not above key ${i - 1}`, r.pos);
   };
   let node: TreeNode;
   if (isLeaf) {
+    // The value arena is a copy of the page from the first entry on, made in one call: each
+    // value is then indexed where it lies in it (`pushCopied`), with no copy of its own.
     const v = carve(buffer, k.end, slots, valueArena);
-    const values = ValueList.over(v.meta, v.bytes);
+    const base = r.pos;
+    const values = ValueList.overCopyOf(v.meta, v.bytes, payload, base);
     for (let i = 0; i < count; i++) {
       readKey(i);
       const v = readValue(r, keys.lengthAt(i), layout, fail, v2);
-      if (v instanceof Uint8Array) values.pushInline(v);
+      if (typeof v === 'number') values.pushCopied(v - base, r.pos - v);
       else values.insert(i, v);
     }
     node = makeLeaf(layout, keys, values, 0, pageId);
@@ -313,8 +316,8 @@ export function searchLeafPayload(payload: Uint8Array, key: Uint8Array, pageId: 
     }
     if (c === 0) c = s - rest;
     if (c > 0) return undefined;
-    if (c === 0) return readValue(r, p + s, layout, fail, v2);
-    readValue(r, p + s, layout, fail, v2, true);
+    const v = readValue(r, p + s, layout, fail, v2);
+    if (c === 0) return typeof v === 'number' ? payload.subarray(v, r.pos) : v;
   }
   return undefined;
 }
@@ -333,26 +336,23 @@ function readStamp(r: ByteReader, what: string, fail: (what: string, offset: num
 }
 
 /**
- * Reads one value, or with `skip` steps over it with the same checks and makes no view and no
- * OverflowRef (a leaf probe passing the entries below its key).
+ * Reads one value with every check and makes nothing of it: an inline value's start offset (its
+ * bytes end where the reader now stands), or an OverflowRef. Decoding copies the bytes from the
+ * page and a leaf probe steps over them, so neither makes a view per entry.
  */
-function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean, skip: true): null;
-function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean, skip?: false): LeafValue;
-function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean, skip = false): LeafValue | null {
+function readValue(r: ByteReader, keyBytes: number, layout: Layout, fail: (what: string, offset: number) => never, v2: boolean): number | OverflowRef {
   const tag = r.u8('value tag');
   const length = r.varint('value length');
   const overflow = keyBytes + length > layout.inlineLimitBytes;
   if (tag === TAG_INLINE) {
     if (overflow) fail(`inline value of ${length} bytes is above the inline limit`, r.pos);
-    if (!skip) return r.view(length, 'value');
-    r.skip(length, 'value');
-    return null;
+    return r.skip(length, 'value');
   }
   if (tag !== TAG_OVERFLOW) fail(`unknown value tag ${tag}`, r.pos - 1);
   if (!overflow || length > layout.maxValueBytes) fail(`overflow value of ${length} bytes is out of range`, r.pos);
   const first = r.varint('overflow page');
   const stamp = v2 ? readStamp(r, 'overflow chain stamp', fail) : 0;
-  return skip ? null : new OverflowRef(first, length, stamp);
+  return new OverflowRef(first, length, stamp);
 }
 
 /** Encodes one overflow page (v2): `next` is the next page id or -1 at the end of the chain. */

@@ -125,8 +125,9 @@ describe('KeyList (packed node keys)', () => {
 
   it('packs joined prefix and suffix keys, growing the arena', () => {
     const list = KeyList.empty(1, 1);
-    const prefix = Uint8Array.from([1, 2, 3]);
-    for (let i = 0; i < 50; i++) list.pushJoined(prefix, Uint8Array.from([i, i]));
+    // The source page: a prefix at 2..5, then two bytes of each key's suffix from 7 on.
+    const src = Uint8Array.from([9, 9, 1, 2, 3, 9, 9, ...Array.from({ length: 50 }, (_, i) => [i, i]).flat()]);
+    for (let i = 0; i < 50; i++) list.pushJoined(src, 2, 3, 7 + 2 * i, 2);
     expect(list.length).toBe(50);
     expect(Array.from(list.at(49))).toEqual([1, 2, 3, 49, 49]);
     expect(list.lengthAt(0)).toBe(5);

@@ -29,7 +29,7 @@ import type { LeafValue } from './overflow-ref.js';
 /** Copies `length` bytes of `src` from `from` to `dst` at `at`: a loop for short runs, `set` for long ones. */
 function copyInto(dst: Uint8Array, at: number, src: Uint8Array, from: number, length: number): void {
   if (length <= 32) for (let j = 0; j < length; j++) dst[at + j] = src[from + j];
-  else dst.set(src.subarray(from, from + length), at);
+  else dst.set(from === 0 && length === src.length ? src : src.subarray(from, from + length), at);
 }
 
 /** Byte strings packed in one arena; the storage shared by KeyList and ValueList. */
@@ -101,30 +101,29 @@ abstract class ByteList {
 
   /** Copies `b` to the end of the arena (moving the live entries to a new one when full). */
   protected append(b: Uint8Array): number {
-    const len = b.length;
-    if (this.used + len > this.bytes.length) this.repack(len);
+    return this.appendFrom(b, 0, b.length);
+  }
+
+  /** Copies `src[from, from + length)` to the end of the arena; returns where it starts there. */
+  protected appendFrom(src: Uint8Array, from: number, length: number): number {
+    if (this.used + length > this.bytes.length) this.repack(length);
     const at = this.used;
-    const dst = this.bytes;
-    if (len <= 32) for (let j = 0; j < len; j++) dst[at + j] = b[j];
-    else dst.set(b, at);
-    this.used = at + len;
+    copyInto(this.bytes, at, src, from, length);
+    this.used = at + length;
     return at;
   }
 
-  /** Appends `prefix` + `suffix` as entry `count` (for decoding). */
-  protected pushJoinedBytes(prefix: Uint8Array, suffix: Uint8Array): void {
-    const len = prefix.length + suffix.length;
+  /**
+   * Appends `src[prefixAt, prefixAt + prefixLen)` followed by `src[suffixAt, suffixAt + suffixLen)`
+   * as entry `count` (for decoding a page: the bytes are copied straight from it, with no view).
+   */
+  protected pushJoinedBytes(src: Uint8Array, prefixAt: number, prefixLen: number, suffixAt: number, suffixLen: number): void {
+    const len = prefixLen + suffixLen;
     if (this.used + len > this.bytes.length) this.repack(len);
-    const b = this.bytes;
-    let at = this.used;
-    const start = at;
-    for (let j = 0; j < prefix.length; j++) b[at++] = prefix[j];
-    if (suffix.length <= 32) for (let j = 0; j < suffix.length; j++) b[at++] = suffix[j];
-    else {
-      b.set(suffix, at);
-      at += suffix.length;
-    }
-    this.used = at;
+    const start = this.used;
+    copyInto(this.bytes, start, src, prefixAt, prefixLen);
+    copyInto(this.bytes, start + prefixLen, src, suffixAt, suffixLen);
+    this.used = start + len;
     this.openSlot(this.count, start, len);
   }
 
@@ -262,20 +261,21 @@ export class KeyList extends ByteList {
     return l - kl;
   }
 
-  /** Compares key `i` with key `j` (negative, 0 or positive, as compareAt). */
-  compareKeysAt(i: number, j: number): number {
+  /** Compares key `i` with key `j` (negative, 0 or positive, as compareAt); both share their first `from` bytes. */
+  compareKeysAt(i: number, j: number, from = 0): number {
     const b = this.bytes;
     const si = this.meta[2 * i];
     const li = this.meta[2 * i + 1];
     const sj = this.meta[2 * j];
     const lj = this.meta[2 * j + 1];
     const n = li < lj ? li : lj;
-    for (let k = 0; k < n; k++) {
+    for (let k = from; k < n; k++) {
       const d = b[si + k] - b[sj + k];
       if (d !== 0) return d;
     }
     return li - lj;
   }
+
 
   /** Index of the first key >= `key` (count when none); every key shares `key`'s first `from` bytes. */
   lowerBound(key: Uint8Array, from = 0): number {
@@ -337,9 +337,12 @@ export class KeyList extends ByteList {
     this.meta[2 * i + 1] = key.length;
   }
 
-  /** Appends the key `prefix` + `suffix` (copied) after the last key; the caller keeps the order. */
-  pushJoined(prefix: Uint8Array, suffix: Uint8Array): void {
-    this.pushJoinedBytes(prefix, suffix);
+  /**
+   * Appends the key made of `src[prefixAt, +prefixLen)` and `src[suffixAt, +suffixLen)` (copied)
+   * after the last key; the caller keeps the order.
+   */
+  pushJoined(src: Uint8Array, prefixAt: number, prefixLen: number, suffixAt: number, suffixLen: number): void {
+    this.pushJoinedBytes(src, prefixAt, prefixLen, suffixAt, suffixLen);
   }
 
   /** Removes key `i`. */
@@ -386,6 +389,17 @@ export class ValueList extends ByteList {
   /** An empty list over carved storage (`carve`). */
   static over(meta: Int32Array, bytes: Uint8Array): ValueList {
     return new ValueList(bytes, 0, meta, 0);
+  }
+
+  /**
+   * An empty list over carved storage whose arena is filled at once with `src[from, from +
+   * bytes.length)` (a page's entries, copied in one call): its values are then added by where
+   * they lie in it (`pushCopied`), with no copy per value. The arena counts as full, so a later
+   * append moves the live values to a new one (invariant 1).
+   */
+  static overCopyOf(meta: Int32Array, bytes: Uint8Array, src: Uint8Array, from: number): ValueList {
+    bytes.set(src.subarray(from, from + bytes.length));
+    return new ValueList(bytes, bytes.length, meta, 0);
   }
 
   /** A list of no values with room for `capacity` (and `arenaBytes` of value bytes). */
@@ -451,13 +465,13 @@ export class ValueList extends ByteList {
     if (this.refs !== null) this.refs[i] = undefined;
   }
 
-  /** Appends an inline value (copied) after the last entry (for decoding). */
-  pushInline(v: Uint8Array): void {
-    if (v.length > OUT_OF_LINE_BYTES) {
-      this.insert(this.count, v);
+  /** Appends the value at arena offset `at` (see `overCopyOf`) after the last entry (for decoding). */
+  pushCopied(at: number, length: number): void {
+    if (length > OUT_OF_LINE_BYTES) {
+      this.insert(this.count, this.bytes.subarray(at, at + length));
       return;
     }
-    this.openSlot(this.count, this.append(v), v.length);
+    this.openSlot(this.count, at, length);
     this.refs?.push(undefined);
   }
 

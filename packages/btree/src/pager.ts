@@ -111,10 +111,12 @@ export class Pager {
   }
 
   /**
-   * NodeSource.probeLeaf: the cached node of leaf `pageId` when there is one; else, for a leaf
-   * seen for the first time in a while, a point lookup of `key` in its page without decoding it
-   * (the value slot, or undefined); a leaf probed again soon is hot, so it is decoded, cached and
-   * returned.
+   * NodeSource.probeLeaf: the cached node of leaf `pageId` when there is one; else, while the
+   * cache still has room, the leaf decoded and cached (there is nothing to displace); else, for a
+   * leaf seen for the first time in a while, a point lookup of `key` in its page without decoding
+   * it (the value slot, or undefined); a leaf probed again soon is hot, so it is decoded, cached
+   * and returned. So a full cache admits only leaves looked up twice within PROBE_MEMORY probes,
+   * and one-off lookups over a large tree do not push out its hot leaves.
    */
   probeLeaf(childRef: number, key: Uint8Array): TreeNode | LeafValue | undefined {
     const pageId = refPageId(childRef);
@@ -123,6 +125,7 @@ export class Pager {
       this.counters.cacheHits++;
       return cached;
     }
+    if (!this.cache.full) return this.load(childRef);
     if (this.probed.has(pageId)) {
       this.probed.delete(pageId);
       return this.load(childRef);
@@ -287,6 +290,16 @@ class ClockCache {
 
   get size(): number {
     return this.index.size;
+  }
+
+  /**
+   * Whether caching one more node (of the average cost so far) would evict another. (Not just
+   * `used >= limit`: an insert evicts until the new node fits, which leaves the cache a little
+   * under its limit, and that slack must not read as room.)
+   */
+  get full(): boolean {
+    const n = this.index.size;
+    return n > 0 && this.used + this.used / n > this.limit;
   }
 
   get(pageId: number): TreeNode | undefined {

@@ -256,6 +256,44 @@ describe('pager cache and inspection', () => {
     expect(small.stats().cacheEvictions).toBeGreaterThan(0);
   });
 
+  it('caches a leaf on its first lookup while the cache has room, and only a leaf looked up twice once it is full', async () => {
+    const { tree, store, backing } = smallTree(512);
+    for (let i = 0; i < 2000; i++) tree.put(nkey(i), enc('v'));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    const leaves = tree.stats().leafNodes;
+    // Room for every node: one pass decodes and caches each leaf, the next reads none.
+    const roomy = BTree.open(new MemoryPageStore(backing), 't', { cacheNodes: 10 * leaves });
+    for (let i = 0; i < 2000; i += 3) expect(dec(roomy.get(nkey(i))!)).toBe('v');
+    const misses = roomy.stats().cacheMisses;
+    expect(roomy.stats().cachedNodes).toBeGreaterThan(leaves / 2);
+    for (let i = 0; i < 2000; i += 3) roomy.get(nkey(i));
+    expect(roomy.stats().cacheMisses).toBe(misses);
+    // A small cache over a two-level tree (root and leaves), full after the first leaves:
+    // one-off lookups of other leaves search their pages in place and evict nothing; a leaf
+    // looked up twice is admitted.
+    const two = smallTree(4096);
+    for (let i = 0; i < 4000; i++) two.tree.put(nkey(i), enc('v'));
+    two.tree.flush();
+    await two.store.checkpoint(lsn(1));
+    expect(two.tree.stats().depth).toBe(2);
+    // One key from each leaf, found through the writer's tree.
+    const leafOf = (k: Uint8Array): number | null => two.tree.path(k).at(-1)!.pageId;
+    const byLeaf = new Map<number | null, Uint8Array>();
+    for (let i = 0; i < 4000; i++) if (!byLeaf.has(leafOf(nkey(i)))) byLeaf.set(leafOf(nkey(i)), nkey(i));
+    const oneEach = [...byLeaf.values()];
+    expect(oneEach.length).toBeGreaterThan(10);
+    const tight = BTree.open(new MemoryPageStore(two.backing), 't', { cacheNodes: 4 });
+    for (const k of oneEach.slice(0, 3)) tight.get(k);
+    expect(tight.stats().cachedNodes).toBe(4);
+    const evictions = tight.stats().cacheEvictions;
+    const others = oneEach.slice(3);
+    for (const k of others) expect(dec(tight.get(k)!)).toBe('v');
+    expect(tight.stats().cacheEvictions).toBe(evictions);
+    tight.get(others[0]);
+    expect(tight.stats().cacheEvictions).toBe(evictions + 1);
+  });
+
   it('leaves ascending inserts about 3/4 full (uneven split when appending), random ones at least half', () => {
     const value = new Uint8Array(20);
     const seq = smallTree(1024).tree;
