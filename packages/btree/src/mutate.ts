@@ -41,6 +41,8 @@ export interface Writer {
   retireNode(node: TreeNode): void;
   /** The value's overflow chain (if any) is no longer part of the working tree. */
   retireValue(value: LeafValue): void;
+  /** One more node is dirty (held in memory until the next flush): a copy or a split's new node. */
+  noteDirty(): void;
 }
 
 /** True when `node` may be changed in place by `w`. */
@@ -52,6 +54,7 @@ export function isWritable(w: Writer, node: TreeNode): boolean {
 export function writable(w: Writer, node: TreeNode): TreeNode {
   if (isWritable(w, node)) return node;
   w.retireNode(node);
+  w.noteDirty();
   return copyNode(node, w.epoch);
 }
 
@@ -142,6 +145,7 @@ export function fixChild(w: Writer, parent: BranchNode, i: number, inserted?: Ui
 export function split(w: Writer, node: TreeNode, appending = false): { separator: Uint8Array; right: TreeNode } {
   if (node.kind === 'leaf') w.counts.leafNodes++;
   else w.counts.branchNodes++;
+  w.noteDirty();
   if (node.kind === 'leaf') {
     const skewed = appending ? appendSplitPoint(w.layout, node) : -1;
     const m = skewed > 0 ? skewed : leafMidpoint(w.layout, node.keys, node.values);

@@ -60,6 +60,8 @@ export class BTree implements Writer, SnapshotHost {
   /** True when a write happened at the current epoch (iterators then need a new epoch). */
   private writtenThisEpoch = false;
   private retired: Retired[] = [];
+  /** See `dirtyNodesSinceFlush`. */
+  private dirtySinceFlush = 0;
   /** The chain holding the held list of the descriptor last written (freed when replaced). */
   private heldList: OverflowRef | null = null;
   private readonly snapshots = new Set<Snapshot>();
@@ -171,6 +173,20 @@ export class BTree implements Writer, SnapshotHost {
   /** @internal */
   retireNode(node: TreeNode): void {
     if (node.pageId !== null) this.retired.push({ pageId: node.pageId, epoch: this.epochValue });
+  }
+
+  /** @internal */
+  noteDirty(): void {
+    this.dirtySinceFlush++;
+  }
+
+  /**
+   * Nodes made dirty since the last `flush()` (copies of clean nodes and nodes new from splits):
+   * an upper bound of the nodes held in memory until the next flush, counted in O(1) per change
+   * so a caller can flush when they grow past a memory budget (`stats().dirtyNodes` walks them).
+   */
+  get dirtyNodesSinceFlush(): number {
+    return this.dirtySinceFlush;
   }
 
   /** @internal */
@@ -350,6 +366,7 @@ export class BTree implements Writer, SnapshotHost {
       const { separator, right } = split(this, root);
       const top = makeBranch(root.level + 1, [separator], [root, right], this.epochValue, null);
       this.counts.branchNodes++;
+      this.dirtySinceFlush++;
       this.root = top;
       this.height++;
       return;
@@ -416,6 +433,7 @@ export class BTree implements Writer, SnapshotHost {
     }
     const root = this.pager.writeDirty(this.root);
     this.root = root;
+    this.dirtySinceFlush = 0;
     this.freeRetired();
     const held = this.writeHeldList();
     this.store.setCatalog(

@@ -256,6 +256,27 @@ describe('pager cache and inspection', () => {
     expect(small.stats().cacheEvictions).toBeGreaterThan(0);
   });
 
+  it('counts the nodes made dirty since the last flush: copies and split halves, reset by flush', async () => {
+    const { tree, store } = smallTree(4096);
+    for (let i = 0; i < 2000; i++) tree.put(nkey(i), enc('v'));
+    tree.flush();
+    await store.checkpoint(lsn(1));
+    expect(tree.dirtyNodesSinceFlush).toBe(0);
+    expect(tree.stats().depth).toBe(2);
+    tree.put(nkey(5), enc('w'));
+    expect(tree.dirtyNodesSinceFlush).toBe(2); // the root and one leaf, copied
+    tree.put(nkey(6), enc('w'));
+    expect(tree.dirtyNodesSinceFlush).toBe(2); // the same two, changed in place
+    const leaves = tree.stats().leafNodes;
+    for (let i = 0; i < 400; i++) tree.put(enc(`000005-${String(i).padStart(3, '0')}`), enc('x'.repeat(20))); // all into one leaf
+    const split = tree.stats().leafNodes - leaves;
+    expect(split).toBeGreaterThan(0);
+    expect(tree.dirtyNodesSinceFlush).toBe(2 + split);
+    expect(tree.dirtyNodesSinceFlush).toBeGreaterThanOrEqual(tree.stats().dirtyNodes);
+    tree.flush();
+    expect(tree.dirtyNodesSinceFlush).toBe(0);
+  });
+
   it('caches a leaf on its first lookup while the cache has room, and only a leaf looked up twice once it is full', async () => {
     const { tree, store, backing } = smallTree(512);
     for (let i = 0; i < 2000; i++) tree.put(nkey(i), enc('v'));

@@ -45,6 +45,7 @@ import {
   encodeTableRecord,
 } from './format.js';
 import type { ResolvedOptions } from './options.js';
+import { DIRTY_NODE_MEMORY_FACTOR } from './options.js';
 import type { CompactOptions, CompactReport, EngineStats, RecoveryReport, VerifyProblem } from './types.js';
 import { SnapshotView } from './views.js';
 import type { TreeSource } from './views.js';
@@ -434,9 +435,17 @@ export class EngineCore implements TreeSource {
   }
 
   private maybeCheckpoint(): void {
-    if (this.bytesSinceCheckpoint >= this.options.checkpointLogBytes && !this.checkpointing && this.state === 'open') {
+    if (this.checkpointing || this.state !== 'open') return;
+    if (this.bytesSinceCheckpoint >= this.options.checkpointLogBytes || this.dirtyBytesEstimate() >= this.options.checkpointDirtyBytes) {
       this.checkpoint().catch(() => {});
     }
+  }
+
+  /** Memory the B-tree nodes changed since the last checkpoint take, estimated (options.ts). */
+  private dirtyBytesEstimate(): number {
+    let nodes = 0;
+    for (const tree of this.trees.values()) nodes += tree.dirtyNodesSinceFlush;
+    return nodes * DIRTY_NODE_MEMORY_FACTOR * this.store.pageSizeBytes;
   }
 
   // ---------------------------------------------------------------- checkpoint, compact, backup

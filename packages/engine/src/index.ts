@@ -15,6 +15,8 @@ export {
   DEFAULT_MAX_KEY_BYTES,
   DEFAULT_MAX_VALUE_BYTES,
   DEFAULT_CHECKPOINT_LOG_BYTES,
+  DEFAULT_CHECKPOINT_DIRTY_BYTES,
+  MEMORY_OVERHEAD_BYTES,
 } from './options.js';
 export { DATA_FILE, WAL_DIRECTORY, DEFAULT_TABLE, MAX_TABLE_NAME_BYTES } from './core.js';
 export type { EngineCore } from './core.js';

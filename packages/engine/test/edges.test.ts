@@ -20,6 +20,8 @@ describe('options', () => {
       [{ onProgress: 5 }, /onProgress/],
       [{ fileSystem: {} }, /fileSystem/],
       [{ colour: 'blue' }, /unknown option "colour"/],
+      [{ checkpointDirtyBytes: 1000 }, /checkpointDirtyBytes/],
+      [{ checkpointDirtyBytes: 1.5e6 + 0.5 }, /checkpointDirtyBytes/],
     ];
     for (const [options, message] of cases) {
       let caught: unknown;
@@ -113,6 +115,31 @@ describe('recovery', () => {
     expect(progress[progress.length - 1]).toBe('checkpoint');
     expect(reopened.count()).toBe(2501);
     await reopened.close();
+  });
+});
+
+describe('memory bound', () => {
+  it('checkpoints when the changed B-tree nodes pass checkpointDirtyBytes, and loses nothing', async () => {
+    const fileSystem = new MemoryFileSystem();
+    const value = 'v'.repeat(100);
+    // 4 KiB pages, 64 KiB of dirty nodes allowed: about 10 changed nodes, far below the log bound.
+    const tight = await open<string, string>('/tight', { fileSystem, ...utf8, pageSizeBytes: 4096, checkpointLogBytes: 1 << 30, checkpointDirtyBytes: 64 * 1024 });
+    const roomy = await open<string, string>('/roomy', { fileSystem, ...utf8, pageSizeBytes: 4096, checkpointLogBytes: 1 << 30 });
+    const order = Array.from({ length: 3000 }, (_, i) => (i * 7919) % 3000);
+    for (let b = 0; b < order.length; b += 100) {
+      const ops = order.slice(b, b + 100).map((i) => ({ type: 'put' as const, key: `k${String(i).padStart(5, '0')}`, value }));
+      await tight.batch(ops);
+      await roomy.batch(ops);
+    }
+    expect(roomy.stats().checkpoints).toBe(0);
+    expect(tight.stats().checkpoints).toBeGreaterThan(5);
+    expect(tight.verify()).toEqual([]);
+    await tight.close();
+    const reopened = await open<string, string>('/tight', { fileSystem, ...utf8 });
+    expect(reopened.count()).toBe(3000);
+    for (let i = 0; i < 3000; i += 37) expect(reopened.getSync(`k${String(i).padStart(5, '0')}`)).toBe(value);
+    await reopened.close();
+    await roomy.close();
   });
 });
 

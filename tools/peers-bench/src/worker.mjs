@@ -1,6 +1,6 @@
 // One engine, one workload group, in a fresh process: `node src/worker.mjs <engine> <group> <n> <seed>`.
 // Prints one JSON line per workload: { engine, workload, ops, seconds, opsPerSec, p50us?, p99us?,
-// error? } and finally { engine, group, peakRssMiB, diskMiB? }. Every workload checks its results
+// error? } and finally { engine, group, peakRssMiB, baselineRssMiB, diskMiB? }. Every workload checks its results
 // and reports an error instead of a number when a check fails.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
@@ -216,6 +216,9 @@ async function ycsb(adapter, dir) {
 }
 
 async function main() {
+  // What the process holds before any engine is loaded or opened: peak RSS above this is the
+  // engine's (plus the workload's own data, the same for every engine).
+  const baselineRssMiB = process.memoryUsage.rss() / 2 ** 20;
   const dir = mkdtempSync(path.join(os.tmpdir(), `peers-${engineName}-`));
   // `photondb-<N>m`: PhotonDB with an N MiB cache instead of the default (a column of its own).
   const sized = /^photondb-(\d+)m$/.exec(engineName);
@@ -317,7 +320,7 @@ async function main() {
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
-  emit({ group, peakRssMiB: process.resourceUsage().maxRSS / 1024, ...extra });
+  emit({ group, peakRssMiB: process.resourceUsage().maxRSS / 1024, baselineRssMiB, ...extra });
 }
 
 main().catch((e) => {
