@@ -232,6 +232,19 @@ describe('redo payload format v1', () => {
     expect(decodeRedo(bytes)).toEqual(ops);
   });
 
+  it('decodes to copies by default and to views of the payload on request, the same ops either way', () => {
+    const bytes = encodeRedo(ops);
+    const copies = decodeRedo(bytes);
+    const views = decodeRedo(bytes, true);
+    expect(views).toEqual(copies);
+    const put = views[0] as { key: Uint8Array; value: Uint8Array };
+    expect(put.key.buffer).toBe(bytes.buffer);
+    expect(put.value.buffer).toBe(bytes.buffer);
+    bytes.fill(0);
+    expect(copies).toEqual(ops); // the copies did not change with the payload
+    expect(put.value).toEqual(new Uint8Array(put.value.length));
+  });
+
   it('encodes a redo payload in place at an offset, sized exactly by redoBytes', () => {
     const big: BatchOp[] = [...ops, { type: 'put', key: new Uint8Array(200).fill(7), value: new Uint8Array(20_000).fill(9) }];
     const size = redoBytes(big);

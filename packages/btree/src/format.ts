@@ -539,8 +539,12 @@ export function encodeRedo(ops: readonly BatchOp[]): Uint8Array {
   return out;
 }
 
-/** Decodes a redo payload into fresh ops (keys and values are copies). Throws CORRUPTION. */
-export function decodeRedo(payload: Uint8Array): BatchOp[] {
+/**
+ * Decodes a redo payload into fresh ops: keys and values are copies, or with `views` views of
+ * `payload` (valid while it is unchanged: for ops applied at once, as `BTree.apply` copies what it
+ * keeps; recovery replays this way). Throws CORRUPTION.
+ */
+export function decodeRedo(payload: Uint8Array, views = false): BatchOp[] {
   if (!(payload instanceof Uint8Array)) throw new PhotonError('INVALID_ARGUMENT', 'redo payload must be a Uint8Array');
   const fail = (what: string, offset: number): never => corrupt(`redo payload: ${what} (offset ${offset})`);
   const r = new ByteReader(payload, fail);
@@ -551,9 +555,12 @@ export function decodeRedo(payload: Uint8Array): BatchOp[] {
   const ops: BatchOp[] = [];
   for (let i = 0; i < count; i++) {
     const type = r.u8('type');
-    const key = copyBytes(r.view(r.varint('key length'), 'key'));
-    if (type === REDO_PUT) ops.push({ type: 'put', key, value: copyBytes(r.view(r.varint('value length'), 'value')) });
-    else if (type === REDO_DELETE) ops.push({ type: 'delete', key });
+    const keyView = r.view(r.varint('key length'), 'key');
+    const key = views ? keyView : copyBytes(keyView);
+    if (type === REDO_PUT) {
+      const value = r.view(r.varint('value length'), 'value');
+      ops.push({ type: 'put', key, value: views ? value : copyBytes(value) });
+    } else if (type === REDO_DELETE) ops.push({ type: 'delete', key });
     else fail(`unknown operation type ${type}`, r.pos - 1);
   }
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the last operation`, r.pos);

@@ -127,16 +127,29 @@ abstract class ByteList {
     this.openSlot(this.count, start, len);
   }
 
-  /** Moves the live entries into a new arena with room for `extra` more bytes and some slack. */
+  /**
+   * Moves the entries to a new arena with room for `extra` more bytes and some slack. While at
+   * most a quarter of the old arena is garbage (bytes of replaced or removed entries), its used
+   * part is copied whole, in one call, and every entry keeps its offset; past that, the live
+   * entries are packed one by one and the garbage dropped. (Packing every time cost a copy call
+   * per entry on each growth: 25% of random inserts' time in a profile of log replay.)
+   */
   private repack(extra: number): void {
     let live = 0;
     const m = this.meta;
     for (let i = 0; i < this.count; i++) if (m[2 * i] >= 0) live += m[2 * i + 1];
-    // A quarter of slack: dirty leaves are held until a checkpoint, so their slack is memory.
-    const need = live + extra;
-    const bytes = new Uint8Array(Math.max(64, need + Math.max(need >>> 2, 128)));
-    let at = 0;
     const old = this.bytes;
+    const used = this.used;
+    const whole = used - live <= used >>> 2;
+    // A quarter of slack: dirty leaves are held until a checkpoint, so their slack is memory.
+    const need = (whole ? used : live) + extra;
+    const bytes = new Uint8Array(Math.max(64, need + Math.max(need >>> 2, 128)));
+    if (whole) {
+      bytes.set(used === old.length ? old : old.subarray(0, used));
+      this.bytes = bytes;
+      return;
+    }
+    let at = 0;
     for (let i = 0; i < this.count; i++) {
       const s = m[2 * i];
       if (s < 0) continue;
@@ -235,6 +248,17 @@ export class KeyList extends ByteList {
   /** Byte `j` of key `i` (j < lengthAt(i)). */
   byteAt(i: number, j: number): number {
     return this.bytes[this.meta[2 * i] + j];
+  }
+
+  /** The first difference of `key[0, n)` from key 0's first `n` bytes (negative, 0 or positive); n <= both lengths. */
+  compareHead(key: Uint8Array, n: number): number {
+    const b = this.bytes;
+    const s = this.meta[0];
+    for (let j = 0; j < n; j++) {
+      const d = key[j] - b[s + j];
+      if (d !== 0) return d;
+    }
+    return 0;
   }
 
   /** Every key, as views (for cold paths: encoding, verification, tests). */

@@ -260,11 +260,8 @@ function againstPrefix(node: TreeNode, key: Uint8Array): number {
   const p = node.prefixLen;
   const keys = node.keys;
   if (p === 0 || keys.length === 0) return 0;
-  const n = key.length < p ? key.length : p;
-  for (let i = 0; i < n; i++) {
-    const d = key[i] - keys.byteAt(0, i);
-    if (d !== 0) return d;
-  }
+  const d = keys.compareHead(key, key.length < p ? key.length : p);
+  if (d !== 0) return d;
   return key.length < p ? -1 : 0;
 }
 

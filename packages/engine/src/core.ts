@@ -222,7 +222,8 @@ export class EngineCore implements TreeSource {
 
   private applyRecord(type: number, payload: Uint8Array, lsn: Lsn): void {
     if (type === RECORD_COMMIT) {
-      for (const [table, ops] of decodeCommit(payload, lsn)) this.trees.get(table)?.apply(ops);
+      // Views of the record: apply() copies what the tree keeps, before the next record is read.
+      for (const [table, ops] of decodeCommit(payload, lsn, true)) this.trees.get(table)?.apply(ops);
     } else if (type === RECORD_CREATE_TABLE) {
       const name = decodeTableRecord(payload, lsn);
       if (!this.trees.has(name)) this.trees.set(name, BTree.open(this.store, TREE_PREFIX + name, this.treeOptions()));

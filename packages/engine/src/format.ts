@@ -88,8 +88,11 @@ export function encodeCommit(ops: CommitOps): Uint8Array {
   return out;
 }
 
-/** Decodes a commit record payload; CORRUPTION (naming `lsn`) on anything malformed. */
-export function decodeCommit(payload: Uint8Array, lsn: number): CommitOps {
+/**
+ * Decodes a commit record payload; CORRUPTION (naming `lsn`) on anything malformed. With `views`
+ * the keys and values are views of `payload`, for applying at once (see `decodeRedo`).
+ */
+export function decodeCommit(payload: Uint8Array, lsn: number, views = false): CommitOps {
   const reader = new Reader(payload, lsn);
   reader.version();
   const count = reader.u16();
@@ -97,7 +100,7 @@ export function decodeCommit(payload: Uint8Array, lsn: number): CommitOps {
   for (let i = 0; i < count; i++) {
     const name = reader.name();
     const redoLength = reader.u32();
-    ops.set(name, decodeRedo(reader.bytes(redoLength)));
+    ops.set(name, decodeRedo(reader.bytes(redoLength), views));
   }
   reader.end();
   return ops;
