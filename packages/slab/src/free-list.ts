@@ -19,6 +19,8 @@
  *  3. The chain written by a checkpoint lists exactly the ids that are free in the new state:
  *     FREE ones not taken for the chain, PENDING ones, and the pages of the old chain.
  *  4. New chain pages come from FREE ids or the end of the file, never from PENDING or CHAIN.
+ *  5. A checkpoint's page count ends at its last page not FREE: FREE ids at the end of the file
+ *     are dropped when it begins (the page file then truncates the file once its meta is durable).
  *
  *   FREE --allocate--> FRESH --beginCheckpoint--> DURABLE --free--> PENDING
  *     ^                  |                                            |
@@ -139,6 +141,7 @@ export class PageAllocator {
     this.pending = [];
     this.releasing += released.length;
     if (!this.sorted) this.sortFree();
+    this.dropFreeTail();
     const chain: number[] = [];
     for (;;) {
       const listedCount = this.freeIds.length + released.length;
@@ -176,6 +179,21 @@ export class PageAllocator {
     for (let id = 0; id < this.count; id++) if (this.states[id] === PAGE_STATE.free) free++;
     if (free !== this.freeIds.length) problems.push(`${free} pages are FREE but the free list holds ${this.freeIds.length}`);
     return problems;
+  }
+
+  /**
+   * Shortens the file past its last page in use (invariant 5): FREE ids at the end leave the free
+   * list and the page count. Only FREE ids go, so neither the durable checkpoint nor the one
+   * being planned references a dropped id; `grow()` hands them out again later. Needs `freeIds`
+   * sorted descending: the highest free ids are at its front.
+   */
+  private dropFreeTail(): void {
+    let dropped = 0;
+    while (this.count > 2 && this.states[this.count - 1] === PAGE_STATE.free) {
+      this.count--;
+      dropped++;
+    }
+    if (dropped > 0) this.freeIds.splice(0, dropped);
   }
 
   private sortFree(): void {

@@ -25,10 +25,13 @@
  * Checkpoint, as numbered steps (`checkpoint()`): (1) fix the plan synchronously: fresh pages
  * become durable, the free-list chain and the meta are built; (2) write dirty pages and chain
  * pages; (3) sync the file (a full sync when it grew); (4) write the other meta slot; (5) sync;
- * (6) release the pages the checkpoint freed. A crash before (5) completes leaves the previous
- * meta the newest valid one, and every page it references untouched. Failpoints (`@photondb/io`):
- * `slab:checkpoint-before-data-sync`, `slab:checkpoint-before-meta-write`,
- * `slab:checkpoint-before-meta-sync`.
+ * (6) truncate the file past the new page count when the checkpoint dropped free pages at its
+ * end (free-list.ts invariant 5), and release the pages the checkpoint freed. A crash before (5)
+ * completes leaves the previous meta the newest valid one, and every page it references
+ * untouched; a crash before the truncation leaves a file longer than its meta's page count, which
+ * is valid. Failpoints (`@photondb/io`): `slab:checkpoint-before-data-sync`,
+ * `slab:checkpoint-before-meta-write`, `slab:checkpoint-before-meta-sync`,
+ * `slab:checkpoint-before-truncate`.
  */
 import { PhotonError, ZERO_LSN, copyBytes, formatCount, invariant, unsafeLsn, unsafePageId } from '@photondb/contracts';
 import type { Directory, Lsn, PageId, PageRef, PageStore, PageStoreStats, PagedFile } from '@photondb/contracts';
@@ -534,6 +537,15 @@ export class PageFile implements PageStore {
       this.file.write((generation % 2) * this.pageSizeBytes, metaPage);
       failpoint('slab:checkpoint-before-meta-sync');
       await this.file.datasync();
+      // (6a) Pages past the new end were free in both checkpoints: cut them off. Pages allocated
+      // while this ran (ids from the old end on) are kept. A crash first leaves a longer file,
+      // which open accepts (its tail is past the meta's page count and never read).
+      const keepBytes = this.allocator.pageCount * this.pageSizeBytes;
+      if (this.file.sizeBytes() > keepBytes) {
+        failpoint('slab:checkpoint-before-truncate');
+        this.file.truncate(keepBytes);
+        this.syncedSizeBytes = Math.min(this.syncedSizeBytes, keepBytes);
+      }
     } catch (e) {
       throw this.poison(e);
     }
