@@ -35,6 +35,7 @@ import type { Writer } from './mutate.js';
 import { OverflowRef, childRef, emptyLeaf, makeBranch, childIndex, fitsPage, refPageId, refStamp } from './node.js';
 import type { Child, Layout, LeafValue, NodeCounts, TreeNode } from './node.js';
 import { Pager } from './pager.js';
+import { Relocation } from './relocate.js';
 import { Snapshot, lookup } from './snapshot.js';
 import type { SnapshotHost, TreeSnapshot } from './snapshot.js';
 import { collectStats, verifyTree } from './verify.js';
@@ -194,6 +195,11 @@ export class BTree implements Writer, SnapshotHost {
     if (value instanceof OverflowRef) {
       for (const pageId of this.pager.chainPageIds(value)) this.retired.push({ pageId, epoch: this.epochValue });
     }
+  }
+
+  /** @internal The page ids of a value's overflow chain (relocate.ts). */
+  chainPageIds(value: OverflowRef): number[] {
+    return this.pager.chainPageIds(value);
   }
 
   /** @internal */
@@ -417,6 +423,39 @@ export class BTree implements Writer, SnapshotHost {
     this.height = built.height;
     this.entries = list.length;
     this.countsValue = { leafNodes: built.leafNodes, branchNodes: built.branchNodes, overflowPages: built.overflowPages };
+  }
+
+  // ------------------------------------------------------------------ relocation
+
+  /**
+   * Copies the nodes and overflow chains on pages at or above `limitPageId` (and the branches
+   * above them) so the next `flush()` writes them to the lowest free pages of the store; after the
+   * checkpoints that free the old pages the store can cut the end of its file (relocate.ts).
+   * Content is unchanged. At most `maxPages` pages move per call (default: all); call again for
+   * the rest. Returns the pages moved (0 when none is at or above the limit). Pages retired while
+   * a snapshot is open stay where they are until it is released.
+   * Throws INVALID_ARGUMENT (limit not a non-negative integer, maxPages not a positive integer or
+   * Infinity), CLOSED (dropped tree), CORRUPTION (a damaged page read on the way).
+   */
+  relocate(limitPageId: number, options: { readonly maxPages?: number } = {}): number {
+    this.checkOpen();
+    if (typeof limitPageId !== 'number' || !Number.isSafeInteger(limitPageId) || limitPageId < 0) {
+      throw new PhotonError('INVALID_ARGUMENT', `relocate() limit must be a non-negative integer page id; got ${describeValue(limitPageId)}`);
+    }
+    if (typeof options !== 'object' || options === null) throw new PhotonError('INVALID_ARGUMENT', 'relocate() options must be an object');
+    const maxPages: unknown = 'maxPages' in options && options.maxPages !== undefined ? options.maxPages : Infinity;
+    if (typeof maxPages !== 'number' || !(maxPages === Infinity || (Number.isSafeInteger(maxPages) && maxPages > 0))) {
+      throw new PhotonError('INVALID_ARGUMENT', `relocate() maxPages must be a positive integer or Infinity; got ${describeValue(maxPages)}`);
+    }
+    // Chains are found only through leaves: read them when the tree has (or may have) overflow values.
+    const readLeaves = this.countsValue === null || this.countsValue.overflowPages > 0;
+    const pass = new Relocation(this, limitPageId, maxPages, readLeaves);
+    if (!pass.needs(this.root, this.height - 1)) return 0;
+    this.writtenThisEpoch = true;
+    const root = pass.writableRoot(this.pager.resolve(this.root));
+    this.root = root;
+    pass.relocateIn(root);
+    return pass.moved;
   }
 
   // ------------------------------------------------------------------ flush, drop
