@@ -38,7 +38,10 @@ import { checksum } from '@photondb/io';
  *                                (preallocated) file, except that the rest of the sector after
  *                                the last record may hold the remains of a torn write (see
  *                                "Sector alignment"; also in a sealed segment, whose end the
- *                                next segment's firstLsn fixes)
+ *                                next segment's firstLsn fixes). A clean `close()` cuts the
+ *                                last segment at the sector boundary after its closing marker,
+ *                                so a segment may be shorter than the configured size; the
+ *                                writer then starts a new segment for the next record
  *
  * Valid iff magic, version, checksum match and the reserved bytes are zero; anything else in a
  * file with a segment's name is CORRUPTION. Pinned by format.test.ts "golden segment header v1".

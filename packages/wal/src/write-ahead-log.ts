@@ -20,7 +20,9 @@
  *  - rotation seals the full segment with an fdatasync before the next one is written
  *    (`wal:before-seal`), so only the last segment can ever have a torn tail;
  *  - flush: fdatasync of the active segment (`wal:before-datasync`; mutant `wal-skip-datasync`);
- *  - close: flush, a closing marker record, fdatasync (`wal:close`).
+ *  - close: flush, a closing marker record, fdatasync (`wal:close`), then the active segment is
+ *    cut to the sector after the marker (`wal:close-truncate`), so a closed log keeps no
+ *    preallocated space; the next open writes to a new segment when it appends.
  */
 import { PhotonError, RESERVED_RECORD_TYPE_MIN, copyBytes, describeValue, formatCount, isPhotonError, mutantActive, unsafeLsn } from '@photondb/contracts';
 import type { Directory, FileLock, FlushOptions, LogRecord, Lsn, PagedFile, ReadLogOptions, RedoLog, RedoLogStats } from '@photondb/contracts';
@@ -337,11 +339,10 @@ export class WriteAheadLog implements RedoLog {
     const queue = this.pending;
     this.pending = [];
     let active = this.segments[this.segments.length - 1];
-    if (active.alignNext) {
-      active.end = Math.min(alignSector(active.end), active.sizeBytes);
-      active.alignNext = false;
-    }
-    let start = active.end;
+    // After a sync the next record starts at a sector boundary; `end` moves only when a record
+    // is written there, so a segment left for the next one still ends at its last record.
+    let start = active.alignNext ? Math.min(alignSector(active.end), active.sizeBytes) : active.end;
+    active.alignNext = false;
     let used = 0;
     let lastWritten = this.writtenLsn;
     const emit = (): void => {
@@ -543,10 +544,23 @@ export class WriteAheadLog implements RedoLog {
         this.durableLsn = Math.max(this.durableLsn, last);
         this.writeOutOrFail();
         const active = this.segments[this.segments.length - 1];
+        const file = this.fileOf(active);
         try {
-          if (!mutantActive('wal-skip-datasync')) await this.fileOf(active).datasync();
+          if (!mutantActive('wal-skip-datasync')) await file.datasync();
         } catch (e) {
           throw this.poison(e, 'sync');
+        }
+        // The marker is durable: give back the preallocated zeros after it (a closed log then
+        // takes a sector or two, not a segment). The next open appends to a new segment once
+        // this one is full, which it is. A crash before the cut leaves the longer file, as valid.
+        const keep = alignSector(active.end);
+        if (keep < active.sizeBytes) {
+          try {
+            failpoint('wal:close-truncate');
+            file.truncate(keep);
+          } catch (e) {
+            throw this.poison(e, 'truncate');
+          }
         }
       }
     } finally {

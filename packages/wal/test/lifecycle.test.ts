@@ -142,3 +142,73 @@ describe('failures', () => {
     await again.close();
   });
 });
+
+describe('closing gives back the preallocated space', () => {
+  const sizes = (fs: ReturnType<typeof newFileSystem>): number[] => {
+    const dir = fs.openDirectory(LOG_PATH);
+    return dir.list().filter((n) => n.endsWith('.wal')).map((n) => {
+      const f = dir.openFile(n, { readOnly: true });
+      try {
+        return f.sizeBytes();
+      } finally {
+        f.close();
+      }
+    });
+  };
+
+  it('cuts the active segment after its closing marker, and the next open appends to a new segment', async () => {
+    const fs = newFileSystem();
+    const log = openLog(fs, { segmentSizeBytes: 64 * 1024 });
+    for (let i = 0; i < 5; i++) log.append(1, payloadOf(i, 100));
+    await log.close();
+    const [size] = sizes(fs);
+    expect(size).toBeLessThanOrEqual(2048);
+    expect(size % 512).toBe(0);
+    const again = openLog(fs, { segmentSizeBytes: 64 * 1024 });
+    expect(again.recovery).toMatchObject({ cleanShutdown: true, records: 5 });
+    for (let i = 5; i < 10; i++) again.append(1, payloadOf(i, 100));
+    await again.flush({ sync: true });
+    expect(readAll(again).map((r) => r.lsn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(sizes(fs).length).toBe(2);
+    // A power loss now keeps the synced records in the new segment after the cut one.
+    const after = openLog(powerLoss(fs, 3, 'torn'), { segmentSizeBytes: 64 * 1024 });
+    expect(readAll(after).map((r) => r.lsn)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(after.recovery.cleanShutdown).toBe(false);
+    await after.close();
+  });
+
+  it('keeps a clean shutdown when the cut fails, and a power loss after the cut', async () => {
+    const fs = newFileSystem();
+    const log = openLog(fs, { segmentSizeBytes: 64 * 1024 });
+    log.append(1, payloadOf(1, 10));
+    await withFailpoints({ 'wal:close-truncate': () => { throw new Error('injected before the cut'); } }, async () => {
+      await expect(log.close()).rejects.toMatchObject({ code: 'IO' });
+    });
+    expect(sizes(fs)).toEqual([64 * 1024]);
+    const again = openLog(fs, { segmentSizeBytes: 64 * 1024 });
+    expect(again.recovery).toMatchObject({ cleanShutdown: true, records: 1 });
+    await again.close();
+    for (const damage of ['drop', 'torn', 'garbage'] as const) {
+      const reopened = openLog(powerLoss(fs, 5, damage), { segmentSizeBytes: 64 * 1024 });
+      expect(reopened.recovery).toMatchObject({ cleanShutdown: true, records: 1 });
+      await reopened.close();
+    }
+  });
+});
+
+describe('rotation right after a sync', () => {
+  it('reads back every record when the record after a sync goes to a new segment', async () => {
+    const fs = newFileSystem();
+    const log = openLog(fs, { segmentSizeBytes: 4096 });
+    // 512 header + 24 records of 132 bytes = 3680: the next 600-byte record cannot fit.
+    for (let i = 0; i < 24; i++) log.append(1, payloadOf(i, 100));
+    await log.flush({ sync: true });
+    log.append(1, payloadOf(24, 600));
+    await log.flush({ sync: true });
+    expect(readAll(log).map((r) => r.lsn)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    await log.close();
+    const again = openLog(fs, { segmentSizeBytes: 4096 });
+    expect(readAll(again).map((r) => r.lsn)).toEqual(Array.from({ length: 25 }, (_, i) => i + 1));
+    await again.close();
+  });
+});
