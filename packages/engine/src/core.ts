@@ -69,6 +69,15 @@ export function treeCacheBytes(options: { cacheSizeBytes: number; pageSizeBytes:
   return Math.max(64 * options.pageSizeBytes, Math.floor((options.cacheSizeBytes * 7) / 8));
 }
 
+/** `close()` shrinks the file when at least this share of its pages is free (and SHRINK_MIN_FREE_PAGES). */
+export const SHRINK_FREE_FRACTION = 0.125;
+/** ... and at least this many pages. */
+export const SHRINK_MIN_FREE_PAGES = 64;
+/** Pages moved between two checkpoints while shrinking (bounds the copies held in memory). */
+export const SHRINK_BATCH_PAGES = 8192;
+/** Rounds of moving at most (a bound, not a target: a round moves SHRINK_BATCH_PAGES). */
+const SHRINK_MAX_ROUNDS = 1024;
+
 /** Where `compact()` builds the new page file before renaming it over DATA_FILE. */
 export const COMPACT_FILE = 'data.photon.compact';
 /** The log's subdirectory. */
@@ -729,8 +738,43 @@ export class EngineCore implements TreeSource {
     this.state = 'open';
     try {
       await this.checkpoint();
+      if (this.options.shrinkOnClose) await this.shrinkFile();
     } finally {
       this.state = 'closing';
+    }
+  }
+
+  /**
+   * Gives the page file's free space back to the file system when a good part of it is free
+   * (`SHRINK_FREE_FRACTION`): the trees move their pages above `limit` (the pages in use plus
+   * slack) to the free pages below it, a checkpoint makes the copies durable and frees the old
+   * pages, and the checkpoints after it cut the free end off the file (slab). Nothing logical
+   * changes, so nothing is logged: a crash on the way leaves the last checkpoint, which is whole.
+   * Pages are moved `SHRINK_BATCH_PAGES` at a time, so the copies waiting for a checkpoint stay
+   * within a bounded amount of memory.
+   */
+  private async shrinkFile(): Promise<void> {
+    const start = this.store.stats();
+    const free = start.freePageCount;
+    if (free < SHRINK_MIN_FREE_PAGES || free < start.pageCount * SHRINK_FREE_FRACTION) return;
+    const inUse = start.pageCount - free;
+    // Copies of the branches above moved nodes and the free-list chain also need pages below it.
+    const limit = inUse + Math.ceil(inUse / 64) + 16;
+    for (let round = 0; round < SHRINK_MAX_ROUNDS; round++) {
+      let moved = 0;
+      for (const tree of this.trees.values()) {
+        moved += tree.relocate(limit, { maxPages: SHRINK_BATCH_PAGES - moved });
+        if (moved >= SHRINK_BATCH_PAGES) break;
+      }
+      if (moved === 0) break;
+      await this.checkpoint();
+    }
+    // The pages moved off are free now; the next checkpoints drop the free end (the last
+    // free-list chain may sit there once).
+    for (let i = 0; i < 3; i++) {
+      const before = this.store.stats().pageCount;
+      await this.checkpoint();
+      if (this.store.stats().pageCount >= before) break;
     }
   }
 }

@@ -53,6 +53,12 @@ export interface OpenOptions<K = Uint8Array, V = Uint8Array> {
   readonly checkpointDirtyBytes?: number;
   /** Log segment size (default 16 MiB). */
   readonly walSegmentBytes?: number;
+  /**
+   * On `close()`, when at least an eighth of the page file is free, move the pages at its end to
+   * free pages nearer the start and truncate the file (default true). Costs about the time of
+   * writing the moved pages; `compact()` packs pages full as well, at the cost of rewriting all.
+   */
+  readonly shrinkOnClose?: boolean;
   /** Retries of `transaction()` on CONFLICT (default 10). */
   readonly maxTransactionRetries?: number;
   /** The file system (default NodeFileSystem). Tests pass a simulator. */
@@ -79,6 +85,7 @@ export interface ResolvedOptions {
   readonly checkpointLogBytes: number;
   readonly checkpointDirtyBytes: number;
   readonly walSegmentBytes: number;
+  readonly shrinkOnClose: boolean;
   readonly maxTransactionRetries: number;
   readonly fileSystem: FileSystem;
   readonly signal?: AbortSignal;
@@ -111,7 +118,7 @@ export const DEFAULT_WAL_SEGMENT_BYTES = 16 * 1024 * 1024;
 const KNOWN_OPTIONS = new Set([
   'createIfMissing', 'errorIfExists', 'readOnly', 'pageSizeBytes', 'cacheSizeBytes', 'compression', 'sync',
   'keyEncoding', 'valueEncoding', 'maxKeyBytes', 'maxValueBytes', 'checkpointLogBytes', 'checkpointDirtyBytes', 'walSegmentBytes',
-  'maxTransactionRetries', 'fileSystem', 'signal', 'onProgress',
+  'shrinkOnClose', 'maxTransactionRetries', 'fileSystem', 'signal', 'onProgress',
 ]);
 
 function bad(message: string): never {
@@ -163,6 +170,7 @@ export function resolveOptions(options: OpenOptions<unknown, unknown> = {}): Res
     checkpointLogBytes: intOption(o, 'checkpointLogBytes', DEFAULT_CHECKPOINT_LOG_BYTES, 4096, 2 ** 40),
     checkpointDirtyBytes: intOption(o, 'checkpointDirtyBytes', DEFAULT_CHECKPOINT_DIRTY_BYTES, 64 * 1024, 2 ** 40),
     walSegmentBytes: intOption(o, 'walSegmentBytes', DEFAULT_WAL_SEGMENT_BYTES, 4096, 2 ** 30),
+    shrinkOnClose: boolOption(o, 'shrinkOnClose', true),
     maxTransactionRetries: intOption(o, 'maxTransactionRetries', 10, 0, 1000),
     fileSystem,
     signal: o.signal as AbortSignal | undefined,
