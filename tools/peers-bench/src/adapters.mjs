@@ -179,4 +179,36 @@ export const adapters = {
       memoryOnly: true,
     };
   },
+
+  /**
+   * Not an engine: the harness alone. It keeps one bit per key and answers every check from it
+   * (a constant 100-byte value), so its peak RSS is what the harness itself holds (keys and values
+   * it makes, their garbage, the key orders), to subtract from an engine's. Fill group only.
+   */
+  async harness() {
+    const present = new Uint8Array(1 << 21); // keys below 2^24
+    const index = (k) => Number(k.readBigUInt64BE(8));
+    const has = (i) => i < 1 << 24 && (present[i >>> 3] & (1 << (i & 7))) !== 0;
+    const value = Buffer.alloc(100, 1);
+    const count = (from, limit) => {
+      let n = 0;
+      for (let i = from; i < 1 << 24 && n < limit; i++) if (has(i)) n++;
+      return n;
+    };
+    return {
+      putBatch: async (entries) => {
+        for (const [k] of entries) {
+          const i = index(k);
+          present[i >>> 3] |= 1 << (i & 7);
+        }
+      },
+      get: async (k) => (has(index(k)) ? value : undefined),
+      getSync: (k) => (has(index(k)) ? value : undefined),
+      scan: (from, limit) => count(index(from), limit),
+      scanAll: () => count(0, Infinity),
+      close: async () => {},
+      memoryOnly: true,
+      harnessOnly: true,
+    };
+  },
 };

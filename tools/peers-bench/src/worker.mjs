@@ -77,7 +77,9 @@ async function timed(workload, ops, fn) {
   try {
     const extra = (await fn()) ?? {};
     const seconds = (performance.now() - started) / 1000;
-    emit({ workload, ops, seconds, opsPerSec: ops / seconds, wallStart, wallEnd: wallSeconds(), ...extra });
+    // The process's peak RSS so far: which workload of a group sets the group's peak.
+    const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+    emit({ workload, ops, seconds, opsPerSec: ops / seconds, wallStart, wallEnd: wallSeconds(), peakRssSoFarMiB: peakRssMiB, ...extra });
   } catch (e) {
     emit({ workload, ops, error: String(e?.message ?? e), wallStart, wallEnd: wallSeconds() });
   }
