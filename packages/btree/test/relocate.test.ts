@@ -40,6 +40,17 @@ function value(seed: number, len: number): Uint8Array {
   return out;
 }
 
+/** A durable tree of `n` keys (`v<i>` values unless `valueOf` says) over 512-byte pages. */
+async function durableTree(n: number, valueOf: (i: number) => Uint8Array = (i) => enc(`v${i}`)) {
+  const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
+  const store = new MemoryPageStore(backing);
+  const tree = BTree.open(store, 't');
+  for (let i = 0; i < n; i++) tree.put(nkey(i), valueOf(i));
+  tree.flush();
+  await store.checkpoint(lsn(1));
+  return { backing, store, tree, keys: Array.from({ length: n }, (_, i) => nkey(i)) };
+}
+
 describe('BTree relocate', () => {
   it('validates its arguments before changing anything', async () => {
     const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
@@ -58,24 +69,13 @@ describe('BTree relocate', () => {
   });
 
   it('moves nothing when every page is below the limit', async () => {
-    const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
-    const store = new MemoryPageStore(backing);
-    const tree = BTree.open(store, 't');
-    for (let i = 0; i < 300; i++) tree.put(nkey(i), enc(`v${i}`));
-    tree.flush();
-    await store.checkpoint(lsn(1));
+    const { store, tree } = await durableTree(300);
     expect(tree.relocate(store.stats().pageCount)).toBe(0);
     expect(tree.dirtyNodesSinceFlush).toBe(0);
   });
 
   it('copies the nodes above the limit and their ancestors, and nothing else', async () => {
-    const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
-    const store = new MemoryPageStore(backing);
-    const tree = BTree.open(store, 't');
-    for (let i = 0; i < 2000; i++) tree.put(nkey(i), enc(`v${i}`));
-    tree.flush();
-    await store.checkpoint(lsn(1));
-    const keys = Array.from({ length: 2000 }, (_, i) => nkey(i));
+    const { store, tree, keys } = await durableTree(2000);
     const before = tree.stats();
     const limit = Math.floor(highestPathPage(tree, keys) * 0.9);
     const moved = tree.relocate(limit);
@@ -89,13 +89,7 @@ describe('BTree relocate', () => {
   });
 
   it('moves what remains over several calls with a budget', async () => {
-    const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
-    const store = new MemoryPageStore(backing);
-    const tree = BTree.open(store, 't');
-    for (let i = 0; i < 2000; i++) tree.put(nkey(i), enc(`v${i}`));
-    tree.flush();
-    await store.checkpoint(lsn(1));
-    const keys = Array.from({ length: 2000 }, (_, i) => nkey(i));
+    const { store, tree, keys } = await durableTree(2000);
     const limit = 10;
     let calls = 0;
     let total = 0;
@@ -114,12 +108,7 @@ describe('BTree relocate', () => {
   });
 
   it('leaves a snapshot taken before it reading its own pages', async () => {
-    const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
-    const store = new MemoryPageStore(backing);
-    const tree = BTree.open(store, 't');
-    for (let i = 0; i < 500; i++) tree.put(nkey(i), enc(`v${i}`));
-    tree.flush();
-    await store.checkpoint(lsn(1));
+    const { store, tree } = await durableTree(500);
     const snap = tree.snapshot();
     tree.relocate(2);
     tree.put(nkey(1), enc('changed'));
@@ -188,12 +177,7 @@ describe('BTree relocate', () => {
   });
 
   it('moves overflow chains above the limit', async () => {
-    const backing = createMemoryPageStoreBacking({ pageSizeBytes: 512 });
-    const store = new MemoryPageStore(backing);
-    const tree = BTree.open(store, 't');
-    for (let i = 0; i < 50; i++) tree.put(nkey(i), value(i, 3000));
-    tree.flush();
-    await store.checkpoint(lsn(1));
+    const { backing, store } = await durableTree(50, (i) => value(i, 3000));
     const limit = Math.floor(store.stats().pageCount / 2);
     const { store: spy, pinned } = spied(new MemoryPageStore(backing));
     const reopened = BTree.open(spy, 't');

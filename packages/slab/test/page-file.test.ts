@@ -4,7 +4,7 @@ import { expectCode } from '@photondb/contracts/testing';
 import { PAGE_HEADER_BYTES, PageFile } from '../src/index.js';
 import { encodeMetaPage, pageChecksum, sealPage, PAGE_TYPE, PAGE_FLAG_COMPRESSED } from '../src/format.js';
 import type { Directory } from '@photondb/contracts';
-import { fileBytes, flipBits, memoryDirectory, patch } from './helpers/files.js';
+import { fileBytes, flipBits, memoryDirectory, patch, readPayload } from './helpers/files.js';
 
 const FILE = 'data.photon';
 const text = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -14,14 +14,7 @@ function fresh(options: Parameters<typeof PageFile.open>[1] = {}): { dir: Direct
   return { dir, store: PageFile.open(dir, { create: true, pageSizeBytes: 4096, ...options }) };
 }
 
-function read(store: PageFile, id: number): Uint8Array {
-  const ref = store.pin(unsafePageId(id));
-  try {
-    return ref.payload.slice();
-  } finally {
-    ref.release();
-  }
-}
+const read = readPayload;
 
 describe('PageFile open', () => {
   it('creates an empty file of two meta pages with the default page size, 8 KiB', async () => {

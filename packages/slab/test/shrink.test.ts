@@ -10,7 +10,7 @@ import { fcRuns } from '@photondb/contracts/testing';
 import { MemoryFileSystem } from '@photondb/io';
 import { withFailpoints } from '@photondb/io/testing';
 import { PageFile } from '../src/index.js';
-import { fileBytes, memoryDirectory } from './helpers/files.js';
+import { fileBytes, memoryDirectory, readPayload } from './helpers/files.js';
 import { CrashDirectory } from './helpers/crash-directory.js';
 
 const FILE = 'data.photon';
@@ -20,14 +20,7 @@ function fill(id: number, len = 100): Uint8Array {
   return new Uint8Array(len).fill((id * 7 + 3) & 0xff);
 }
 
-function read(store: PageFile, id: number): Uint8Array {
-  const ref = store.pin(unsafePageId(id));
-  try {
-    return ref.payload.slice();
-  } finally {
-    ref.release();
-  }
-}
+const read = readPayload;
 
 function sizeOf(dir: Directory): number {
   return fileBytes(dir, FILE).length;

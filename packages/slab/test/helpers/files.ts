@@ -3,6 +3,8 @@
  * surgery by file name (the surgery itself is io/testing's `flipBit` and `readAllBytes`).
  */
 import type { Directory } from '@photondb/contracts';
+import { unsafePageId } from '@photondb/contracts';
+import type { PageFile } from '../../src/index.js';
 import { MemoryFileSystem } from '@photondb/io';
 import { flipBit, readAllBytes } from '@photondb/io/testing';
 
@@ -38,5 +40,15 @@ export function flipBits(dir: Directory, name: string, offset: number, mask: num
     for (let bit = 0; bit < 8; bit++) if (mask & (1 << bit)) flipBit(file, offset * 8 + bit);
   } finally {
     file.close();
+  }
+}
+
+/** A copy of page `id`'s payload, pinned and released. */
+export function readPayload(store: PageFile, id: number): Uint8Array {
+  const ref = store.pin(unsafePageId(id));
+  try {
+    return ref.payload.slice();
+  } finally {
+    ref.release();
   }
 }
