@@ -306,8 +306,13 @@ export class EngineCore implements TreeSource {
 
   // ---------------------------------------------------------------- commits
 
-  /** Validates, logs, waits for durability and applies a transaction's writes. */
-  async commit(writes: WriteSet, reads: ReadSet | null, snapshotSeq: number, sync: boolean | undefined): Promise<void> {
+  /**
+   * Validates, logs, waits for durability and applies a transaction's writes. Throws (rather
+   * than rejects) when the commit is refused before it is logged; callers are async functions,
+   * for which the two are the same. Not async itself, so the promise a committer awaits is the
+   * pipeline's, with no wrapper promise and its microtask turns in between.
+   */
+  commit(writes: WriteSet, reads: ReadSet | null, snapshotSeq: number, sync: boolean | undefined): Promise<void> {
     this.checkWritable();
     // Planted isolation bugs for the history checker (TESTING.md R8); never on outside tests.
     if (mutantActive('engine-late-snapshot')) snapshotSeq = this.appliedSeq;
@@ -319,7 +324,7 @@ export class EngineCore implements TreeSource {
         throw e;
       }
     }
-    if (writes.isEmpty) return;
+    if (writes.isEmpty) return Promise.resolve();
     for (const table of writes.tables.keys()) this.tree(table);
     const ops = writes.toCommitOps();
     const payload = encodeCommit(ops);
@@ -329,7 +334,7 @@ export class EngineCore implements TreeSource {
     const seq = this.conflicts.record(writes);
     const lsn = this.append(RECORD_COMMIT, payload);
     this.commits++;
-    await this.pipeline(lsn, seq, sync, () => this.applyOps(ops));
+    return this.pipeline(lsn, seq, sync, () => this.applyOps(ops));
   }
 
   private applyOps(ops: Map<string, BatchOp[]>): void {
