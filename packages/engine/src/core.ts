@@ -116,7 +116,10 @@ export class EngineCore implements TreeSource {
   /** Page files replaced by `compact()`, kept open until the views that still read them end. */
   private retired: { store: PageFile; views: Set<SnapshotView> }[] = [];
   private pending: PendingCommit[] = [];
-  private readonly inflight = new Set<Promise<unknown>>();
+  /** Commits logged and not yet applied or failed (see `waitForCommits`). */
+  private inflight = 0;
+  /** Resolved when `inflight` drops to 0; made only while someone waits for that. */
+  private drained: { promise: Promise<void>; resolve: () => void } | null = null;
   private checkpointing: Promise<void> | null = null;
   private closing: Promise<void> | null = null;
   private state: State = 'open';
@@ -409,28 +412,31 @@ export class EngineCore implements TreeSource {
 
   private pipeline(lsn: Lsn, seq: number, sync: boolean | undefined, apply: () => void): Promise<void> {
     this.pending.push({ lsn, seq, apply });
-    const done = this.awaitDurable(lsn, sync ?? this.options.sync);
-    this.inflight.add(done);
-    const forget = (): void => {
-      this.inflight.delete(done);
-    };
-    done.then(forget, forget);
-    return done;
+    this.inflight++;
+    return this.awaitDurable(lsn, sync ?? this.options.sync);
   }
 
   private async awaitDurable(lsn: Lsn, sync: boolean): Promise<void> {
     try {
-      failpoint('engine-before-log-flush');
-      // Mutant (TESTING.md R3): acknowledge before the record is durable.
-      if (mutantActive('engine-ack-before-durable')) void this.log.flush({ sync }).catch(() => {});
-      else await this.log.flush({ sync });
-    } catch (e) {
-      throw this.fail(e);
+      try {
+        failpoint('engine-before-log-flush');
+        // Mutant (TESTING.md R3): acknowledge before the record is durable.
+        if (mutantActive('engine-ack-before-durable')) void this.log.flush({ sync }).catch(() => {});
+        else await this.log.flush({ sync });
+      } catch (e) {
+        throw this.fail(e);
+      }
+      while (this.checkpointing) await this.checkpointing.catch(() => {});
+      if (this.failure) throw this.failure;
+      this.applyUpTo(lsn);
+      this.maybeCheckpoint();
+    } finally {
+      // Counted here rather than with a reaction on the promise: one promise less per commit.
+      if (--this.inflight === 0 && this.drained !== null) {
+        this.drained.resolve();
+        this.drained = null;
+      }
     }
-    while (this.checkpointing) await this.checkpointing.catch(() => {});
-    if (this.failure) throw this.failure;
-    this.applyUpTo(lsn);
-    this.maybeCheckpoint();
   }
 
   private applyUpTo(lsn: Lsn): void {
@@ -648,7 +654,14 @@ export class EngineCore implements TreeSource {
 
   /** Resolves when every commit in flight has been applied or has failed. */
   async waitForCommits(): Promise<void> {
-    while (this.inflight.size > 0) await Promise.allSettled([...this.inflight]);
+    while (this.inflight > 0) {
+      if (this.drained === null) {
+        let resolve!: () => void;
+        const promise = new Promise<void>((r) => (resolve = r));
+        this.drained = { promise, resolve };
+      }
+      await this.drained.promise;
+    }
   }
 
   // ---------------------------------------------------------------- stats, close
