@@ -329,13 +329,15 @@ export class EngineCore implements TreeSource {
     }
     if (writes.isEmpty) return Promise.resolve();
     for (const table of writes.tables.keys()) this.tree(table);
+    // The write set holds the engine's own copies (engine.ts `ownedBytes`), so the ops can wait
+    // for the log sync and the payload can go to the log uncopied.
     const ops = writes.toCommitOps();
     const payload = encodeCommit(ops);
     if (payload.length > this.log.maxRecordBytes) {
       throw new PhotonError('TOO_LARGE', `transaction is ${payload.length} bytes when logged; at most ${this.log.maxRecordBytes} are allowed in one commit`, { limit: this.log.maxRecordBytes, actual: payload.length });
     }
     const seq = this.conflicts.record(writes);
-    const lsn = this.append(RECORD_COMMIT, payload);
+    const lsn = this.append(RECORD_COMMIT, payload, true);
     this.commits++;
     return this.pipeline(lsn, seq, sync, () => this.applyOps(ops));
   }
@@ -399,9 +401,10 @@ export class EngineCore implements TreeSource {
     });
   }
 
-  private append(type: number, payload: Uint8Array): Lsn {
+  /** `owned`: the payload is the engine's own and never changed again (the log keeps it, uncopied). */
+  private append(type: number, payload: Uint8Array, owned = false): Lsn {
     try {
-      const lsn = this.log.append(type, payload);
+      const lsn = owned ? this.log.appendOwned(type, payload) : this.log.append(type, payload);
       this.bytesSinceCheckpoint += payload.length;
       return lsn;
     } catch (e) {

@@ -3,7 +3,7 @@
  * iterators. Every public method checks its arguments and the engine's state first (typed errors,
  * nothing written), encodes keys and values with the configured codecs, and calls the core.
  */
-import { PhotonError, hasErrorCode, isPhotonError, mutantActive } from '@photondb/contracts';
+import { PhotonError, copyBytes, hasErrorCode, isPhotonError, mutantActive } from '@photondb/contracts';
 import { keyRangeForPrefix } from '@photondb/datum';
 import type { Codec } from '@photondb/datum';
 import { EngineCore, DEFAULT_TABLE, MAX_TABLE_NAME_BYTES } from './core.js';
@@ -95,6 +95,16 @@ function encodeValueBytes(codecs: Codecs, value: unknown): Uint8Array {
     throw new PhotonError('TOO_LARGE', `value is ${bytes.length} bytes after encoding; at most ${codecs.maxValueBytes} are allowed (maxValueBytes)`, { limit: codecs.maxValueBytes, actual: bytes.length });
   }
   return bytes;
+}
+
+/**
+ * `bytes`, copied when the codec returned the caller's own buffer (the raw codec does; the others
+ * make new bytes). A Node `Buffer` copy where there is one: small ones come from Node's pool,
+ * several times cheaper than a fresh ArrayBuffer (this is on every commit's path).
+ */
+function ownedBytes(bytes: Uint8Array, input: unknown): Uint8Array {
+  if (bytes !== input) return bytes;
+  return typeof Buffer === 'function' ? Buffer.from(bytes) : copyBytes(bytes);
 }
 
 interface EncodedRange {
@@ -391,8 +401,10 @@ export class Table<K = Uint8Array, V = Uint8Array> extends Reads<K, V> {
       if (typeof op !== 'object' || op === null) throw new PhotonError('INVALID_ARGUMENT', 'each batch operation must be an object');
       const table = op.table === undefined ? this.tableName : checkTableName(op.table);
       if (!this.core.hasTable(table)) throw new PhotonError('NOT_FOUND', `no table named "${table}"`);
-      const key = encodeKeyBytes(this.codecs, op.key);
-      if (op.type === 'put') writes.table(table).set(key, encodeValueBytes(this.codecs, op.value));
+      // The commit is applied to the trees after its log sync, when the caller may have changed
+      // its buffers: the write set keeps copies.
+      const key = ownedBytes(encodeKeyBytes(this.codecs, op.key), op.key);
+      if (op.type === 'put') writes.table(table).set(key, ownedBytes(encodeValueBytes(this.codecs, op.value), op.value));
       else if (op.type === 'del') writes.table(table).set(key, undefined);
       else throw new PhotonError('INVALID_ARGUMENT', `batch operation type must be 'put' or 'del'; got ${String((op as { type: unknown }).type)}`);
     }
@@ -632,14 +644,15 @@ class TransactionImpl<K, V> extends Reads<K, V> implements Transaction<K, V> {
 
   set(key: K, value: V): void {
     this.checkOpen();
-    const k = encodeKeyBytes(this.codecs, key);
-    const v = encodeValueBytes(this.codecs, value);
+    // Buffered until commit(): the caller may change its buffers meanwhile, so they are copied.
+    const k = ownedBytes(encodeKeyBytes(this.codecs, key), key);
+    const v = ownedBytes(encodeValueBytes(this.codecs, value), value);
     this.shared.writes.table(this.tableName).set(k, v);
   }
 
   delete(key: K): void {
     this.checkOpen();
-    this.shared.writes.table(this.tableName).set(encodeKeyBytes(this.codecs, key), undefined);
+    this.shared.writes.table(this.tableName).set(ownedBytes(encodeKeyBytes(this.codecs, key), key), undefined);
   }
 
   async commit(options?: CommitOptions): Promise<void> {

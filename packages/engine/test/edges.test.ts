@@ -206,6 +206,51 @@ describe('ownership of bytes', () => {
   });
 });
 
+describe('ownership of bytes before the commit is acknowledged', () => {
+  it('stores what was passed when the caller changes its buffers before awaiting set, batch, delete or a transaction commit', async () => {
+    const fileSystem = new SimulatedFileSystem({ seed: 3 });
+    const db = await open('/db', { fileSystem });
+    const text = (b: Uint8Array | undefined): string | undefined => (b === undefined ? undefined : Buffer.from(b).toString());
+    await db.set(Buffer.from('gone'), Buffer.from('x'));
+    // set: the key and value are reused for something else before the commit is acknowledged.
+    const key = Buffer.from('key1');
+    const value = Buffer.from('value-one');
+    const setting = db.set(key, value);
+    key.write('kex1');
+    value.write('CHANGED!!');
+    // batch, with a delete whose key is changed too.
+    const k2 = Buffer.from('key2');
+    const v2 = Buffer.from('value-two');
+    const gone = Buffer.from('gone');
+    const batching = db.batch([{ type: 'put', key: k2, value: v2 }, { type: 'del', key: gone }]);
+    k2.write('kex2');
+    v2.write('CHANGED!!');
+    gone.write('kept');
+    // a transaction: buffered writes, changed before commit() is even called.
+    const tx = db.beginTransaction();
+    const k3 = Buffer.from('key3');
+    const v3 = Buffer.from('value-three');
+    tx.set(k3, v3);
+    k3.write('kex3');
+    v3.write('CHANGED!!!!');
+    expect(text(tx.getSync(Buffer.from('key3')))).toBe('value-three');
+    await Promise.all([setting, batching, tx.commit()]);
+    const expected = [['key1', 'value-one'], ['key2', 'value-two'], ['key3', 'value-three']];
+    const contents = (d: typeof db): string[][] => [...d.scan()].map(([k, v]) => [text(k)!, text(v)!]);
+    expect(contents(db)).toEqual(expected);
+    // The log holds the same as the trees: after a power loss the commits are replayed from it,
+    // and after that database's clean close they are in its pages.
+    const copy = fileSystem.crash({ seed: 1, damage: 'drop' });
+    const replayed = await open('/db', { fileSystem: copy });
+    expect(replayed.recovery.cleanShutdown).toBe(false);
+    expect(contents(replayed)).toEqual(expected);
+    await replayed.close();
+    const reopened = await open('/db', { fileSystem: copy });
+    expect(contents(reopened)).toEqual(expected);
+    await reopened.close();
+  });
+});
+
 describe('Buffer inputs', () => {
   it('never changes the caller\'s prefix Buffer when turning it into a range', async () => {
     const db = await open('/db', { fileSystem: new MemoryFileSystem() });

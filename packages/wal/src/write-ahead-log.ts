@@ -220,8 +220,23 @@ export class WriteAheadLog implements RedoLog {
     return unsafeLsn(this.nextLsn - 1);
   }
 
-  /** Appends a record and returns its LSN. No I/O: `flush` writes and syncs. */
+  /** Appends a record and returns its LSN. No I/O: `flush` writes and syncs. The payload is copied. */
   append(type: number, payload: Uint8Array): Lsn {
+    this.checkAppend(type, payload);
+    return this.enqueue(type, copyBytes(payload));
+  }
+
+  /**
+   * `append`, without copying the payload: the log keeps `payload` itself until it is written,
+   * and reads it then. For a caller that built the payload for this record and never changes it
+   * again (the engine's commit records); anyone else should call `append`.
+   */
+  appendOwned(type: number, payload: Uint8Array): Lsn {
+    this.checkAppend(type, payload);
+    return this.enqueue(type, payload);
+  }
+
+  private checkAppend(type: number, payload: Uint8Array): void {
     this.checkWritable();
     if (typeof type !== 'number' || !Number.isInteger(type) || type < 0 || type >= RESERVED_RECORD_TYPE_MIN) {
       throw new PhotonError('INVALID_ARGUMENT', `record type must be an integer from 0 to ${RESERVED_RECORD_TYPE_MIN - 1}; got ${describeValue(type)} (${RESERVED_RECORD_TYPE_MIN} and up are the log's own)`);
@@ -236,8 +251,11 @@ export class WriteAheadLog implements RedoLog {
       });
     }
     if (this.nextLsn >= Number.MAX_SAFE_INTEGER) throw new PhotonError('TOO_LARGE', 'the log has used every LSN up to 2^53 - 1', { lsn: this.nextLsn });
+  }
+
+  private enqueue(type: number, payload: Uint8Array): Lsn {
     const lsn = this.nextLsn++;
-    this.pending.push({ lsn, type, payload: copyBytes(payload) });
+    this.pending.push({ lsn, type, payload });
     this.counters.appendedRecords++;
     this.counters.appendedBytes += payload.length;
     this.counters.records++;

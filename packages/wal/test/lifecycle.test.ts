@@ -212,3 +212,27 @@ describe('rotation right after a sync', () => {
     await again.close();
   });
 });
+
+describe('appendOwned', () => {
+  it('logs the payload it is given without copying it, with the checks of append', async () => {
+    const fs = newFileSystem();
+    const log = openLog(fs);
+    const owned = payloadOf(7, 40);
+    const copy = owned.slice();
+    expect(log.appendOwned(2, owned)).toBe(1);
+    log.append(3, payloadOf(8, 10));
+    await log.flush({ sync: true });
+    expect(readAll(log).map((r) => [r.lsn, r.type, Buffer.from(r.payload).toString('hex')])).toEqual([
+      [1, 2, Buffer.from(copy).toString('hex')],
+      [2, 3, Buffer.from(payloadOf(8, 10)).toString('hex')],
+    ]);
+    await expectCode('INVALID_ARGUMENT', () => log.appendOwned(0xf0, new Uint8Array(1)));
+    await expectCode('INVALID_ARGUMENT', () => log.appendOwned(1, 'x' as never));
+    await expectCode('TOO_LARGE', () => log.appendOwned(1, new Uint8Array(log.maxRecordBytes + 1)));
+    await log.close();
+    await expectCode('CLOSED', () => log.appendOwned(1, new Uint8Array(1)));
+    const again = openLog(fs);
+    expect(readAll(again).map((r) => r.lsn)).toEqual([1, 2]);
+    await again.close();
+  });
+});
