@@ -149,7 +149,9 @@ function encodeBoundBytes(codecs: Codecs, key: unknown): Uint8Array {
     throw new PhotonError('INVALID_ARGUMENT', `range bounds must be Uint8Arrays with the raw key encoding; got ${typeof key}`);
   }
   try {
-    return codecs.key.encode(key);
+    // Scans and cursors use their bounds lazily (at each step): a copy, so a caller reusing its
+    // buffer does not move a bound it already passed.
+    return ownedBytes(codecs.key.encode(key), key);
   } catch (e) {
     return wrapCodecError(e, 'range bound');
   }

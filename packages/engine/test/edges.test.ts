@@ -251,6 +251,37 @@ describe('ownership of bytes before the commit is acknowledged', () => {
   });
 });
 
+describe('ownership of range bounds', () => {
+  it('keeps the bounds a scan, an iterator seek or a transaction scan was given when the caller reuses its buffers', async () => {
+    const db = await open('/db', { fileSystem: new MemoryFileSystem() });
+    for (const k of ['a', 'b', 'c', 'd']) await db.set(Buffer.from(k), Buffer.from(k));
+    const names = (entries: Iterable<[Uint8Array, Uint8Array]>): string => [...entries].map(([k]) => Buffer.from(k).toString()).join(',');
+    const lower = Buffer.from('b');
+    const upper = Buffer.from('d');
+    const scan = db.scan({ gte: lower, lt: upper });
+    lower.write('a');
+    upper.write('z');
+    expect(names(scan)).toBe('b,c');
+    const prefix = Buffer.from('c');
+    const byPrefix = db.scan({ prefix });
+    prefix.write('a');
+    expect(names(byPrefix)).toBe('c');
+    const cursor = db.iterator();
+    const at = Buffer.from('c');
+    cursor.seek(at);
+    at.write('a');
+    expect(Buffer.from(cursor.next()![0]).toString()).toBe('c');
+    cursor.close();
+    const tx = db.beginTransaction();
+    const below = Buffer.from('c');
+    const txScan = tx.scan({ lt: below });
+    below.write('z');
+    expect(names(txScan)).toBe('a,b');
+    tx.rollback();
+    await db.close();
+  });
+});
+
 describe('Buffer inputs', () => {
   it('never changes the caller\'s prefix Buffer when turning it into a range', async () => {
     const db = await open('/db', { fileSystem: new MemoryFileSystem() });
