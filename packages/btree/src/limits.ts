@@ -6,7 +6,7 @@
  * and a key is at most a third of the payload minus the largest entry overhead. Public methods
  * call these checks before changing anything; internal code trusts normalized arguments.
  */
-import { PhotonError, describeValue, formatCount } from '@photondb/contracts';
+import { PhotonError, copyBytes, describeValue, formatCount } from '@photondb/contracts';
 import type { PageStore } from '@photondb/contracts';
 import type { Bounds, RangeOptions } from './cursor.js';
 import type { Layout } from './node.js';
@@ -123,10 +123,13 @@ export function parseRange(options: RangeOptions | undefined): Bounds {
   if (limit !== undefined && !(typeof limit === 'number' && (limit === Infinity || (Number.isInteger(limit) && limit >= 0)))) {
     bad(`range option limit must be a non-negative integer; got ${describe(limit)}`);
   }
+  // Copied: a range is read lazily, and the caller may reuse its buffers meanwhile.
+  const lo = gt ?? gte;
+  const hi = lt ?? lte;
   return {
-    lo: gt ?? gte,
+    lo: lo === undefined ? undefined : copyBytes(lo),
     loInclusive: gt === undefined,
-    hi: lt ?? lte,
+    hi: hi === undefined ? undefined : copyBytes(hi),
     hiInclusive: lt === undefined,
     reverse: reverse === true,
     limit: limit ?? Infinity,

@@ -113,3 +113,27 @@ describe('BTree basic operations', () => {
     expect(tree.count()).toBe(0);
   });
 });
+
+describe('BTree range bounds', () => {
+  it('keeps the bounds a range, a prefix scan or a snapshot range was given when the caller reuses its buffers', () => {
+    const { tree } = smallTree();
+    for (const k of ['a', 'b', 'c', 'd', 'e']) tree.put(enc(k), enc(k));
+    const names = (it: Iterable<[Uint8Array, Uint8Array]>): string => [...it].map(([k]) => dec(k)).join(',');
+    const lo = enc('b');
+    const hi = enc('d');
+    const range = tree.range({ gte: lo, lt: hi });
+    lo.set(enc('a'));
+    hi.set(enc('z'));
+    expect(names(range)).toBe('b,c');
+    const p = enc('c');
+    const byPrefix = tree.prefix(p);
+    p.set(enc('a'));
+    expect(names(byPrefix)).toBe('c');
+    const snap = tree.snapshot();
+    const bound = enc('c');
+    const snapRange = snap.range({ lte: bound });
+    bound.set(enc('z'));
+    expect(names(snapRange)).toBe('a,b,c');
+    snap.release();
+  });
+});
