@@ -71,21 +71,34 @@ function tableNameBytes(table: string): Uint8Array {
 export function encodeCommit(ops: CommitOps): Uint8Array {
   let size = VERSION_BYTES + TABLE_COUNT_BYTES;
   for (const [table, tableOps] of ops) size += NAME_LENGTH_BYTES + tableNameBytes(table).length + REDO_LENGTH_BYTES + redoBytes(tableOps);
-  const out = new Uint8Array(size);
-  const view = new DataView(out.buffer);
+  // Every byte is written below, so the buffer need not be zeroed: a small one comes from Node's
+  // buffer pool (a fresh ArrayBuffer per commit showed in the commits-64 profile).
+  const out = typeof Buffer === 'function' ? Buffer.allocUnsafe(size) : new Uint8Array(size);
   out[0] = ENGINE_RECORD_VERSION;
-  view.setUint16(VERSION_BYTES, ops.size, true);
+  putU16(out, VERSION_BYTES, ops.size);
   let at = VERSION_BYTES + TABLE_COUNT_BYTES;
   for (const [table, tableOps] of ops) {
     const name = tableNameBytes(table);
-    view.setUint16(at, name.length, true);
+    putU16(out, at, name.length);
     out.set(name, at + NAME_LENGTH_BYTES);
     at += NAME_LENGTH_BYTES + name.length;
     const end = encodeRedoInto(out, at + REDO_LENGTH_BYTES, tableOps);
-    view.setUint32(at, end - at - REDO_LENGTH_BYTES, true);
+    putU32(out, at, end - at - REDO_LENGTH_BYTES);
     at = end;
   }
   return out;
+}
+
+function putU16(out: Uint8Array, at: number, n: number): void {
+  out[at] = n & 0xff;
+  out[at + 1] = (n >>> 8) & 0xff;
+}
+
+function putU32(out: Uint8Array, at: number, n: number): void {
+  out[at] = n & 0xff;
+  out[at + 1] = (n >>> 8) & 0xff;
+  out[at + 2] = (n >>> 16) & 0xff;
+  out[at + 3] = (n >>> 24) & 0xff;
 }
 
 /**
