@@ -237,7 +237,10 @@ export function checkPage(page: Uint8Array, where: PageLocation): PageHeader {
  *       20     4  catalogBytes    bytes of the catalog area, <= catalog capacity
  *       24     8  generation      checkpoint generation; equals the header's version
  *       32     8  checkpointLsn   the caller's LSN recorded by the checkpoint
- *       40     8  pageCount       pages in use by the file (ids 0 .. pageCount - 1), >= 2
+ *       40     8  pageCount       pages in use by the file (ids 0 .. pageCount - 1), >= 2; the
+ *                                 file is at least pageCount pages long and may be longer (a
+ *                                 checkpoint that shrank it is cut after its meta sync; bytes
+ *                                 past pageCount pages are never read)
  *       48     4  freeListHead    first free-list page, 0 when the free list is empty
  *       52     4  freeListPages   pages in the free-list chain
  *       56     4  freePageCount   page ids listed in the chain
