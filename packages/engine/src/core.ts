@@ -75,8 +75,6 @@ export const SHRINK_FREE_FRACTION = 0.125;
 export const SHRINK_MIN_FREE_PAGES = 64;
 /** Pages moved between two checkpoints while shrinking (bounds the copies held in memory). */
 export const SHRINK_BATCH_PAGES = 8192;
-/** Rounds of moving at most (a bound, not a target: a round moves SHRINK_BATCH_PAGES). */
-const SHRINK_MAX_ROUNDS = 1024;
 
 /** Where `compact()` builds the new page file before renaming it over DATA_FILE. */
 export const COMPACT_FILE = 'data.photon.compact';
@@ -781,7 +779,10 @@ export class EngineCore implements TreeSource {
     const inUse = start.pageCount - free;
     // Copies of the branches above moved nodes and the free-list chain also need pages below it.
     const limit = inUse + Math.ceil(inUse / 64) + 16;
-    for (let round = 0; round < SHRINK_MAX_ROUNDS; round++) {
+    // No page needs moving twice when the pages below the limit suffice, so this many rounds
+    // move every page once; it also ends the loop if they do not (copies landing above it again).
+    const maxRounds = Math.ceil(start.pageCount / SHRINK_BATCH_PAGES) + 1;
+    for (let round = 0; round < maxRounds; round++) {
       let moved = 0;
       for (const tree of this.trees.values()) {
         moved += tree.relocate(limit, { maxPages: SHRINK_BATCH_PAGES - moved });
