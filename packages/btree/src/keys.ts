@@ -128,6 +128,20 @@ abstract class ByteList {
   }
 
   /**
+   * Appends entries [from, to) of `src` after the last entry, copying their bytes from its arena
+   * (no view per entry); an out-of-line entry (start -1) stays out of line, and its length is kept.
+   * The caller keeps the order.
+   */
+  protected pushRangeOf(src: ByteList, from: number, to: number): void {
+    const m = src.meta;
+    for (let i = from; i < to; i++) {
+      const s = m[2 * i];
+      const l = m[2 * i + 1];
+      this.openSlot(this.count, s < 0 ? -1 : this.appendFrom(src.bytes, s, l), l);
+    }
+  }
+
+  /**
    * Moves the entries to a new arena with room for `extra` more bytes and some slack. While at
    * most a quarter of the old arena is garbage (bytes of replaced or removed entries), its used
    * part is copied whole, in one call, and every entry keeps its offset; past that, the live
@@ -374,6 +388,11 @@ export class KeyList extends ByteList {
     this.closeSlot(i);
   }
 
+  /** Appends keys [from, to) of `src` (copied) after the last key; the caller keeps the order. */
+  pushFrom(src: KeyList, from: number, to: number): void {
+    this.pushRangeOf(src, from, to);
+  }
+
   /** Removes keys [from, length) and returns them as a new list (with room as `slice`). */
   splitOff(from: number, reserveBytes = 0): KeyList {
     const tail = this.slice(from, this.count, reserveBytes);
@@ -503,6 +522,18 @@ export class ValueList extends ByteList {
   removeAt(i: number): void {
     this.closeSlot(i);
     this.refs?.splice(i, 1);
+  }
+
+  /**
+   * Appends entries [from, to) of `src` after the last entry: arena bytes are copied, out-of-line
+   * entries (OverflowRefs, long values not yet written) are moved by reference.
+   */
+  pushFrom(src: ValueList, from: number, to: number): void {
+    const start = this.count;
+    this.pushRangeOf(src, from, to);
+    if (src.refs === null && this.refs === null) return;
+    const refs = (this.refs ??= new Array<LeafValue | undefined>(start).fill(undefined));
+    for (let i = from; i < to; i++) refs.push(src.refs === null ? undefined : src.refs[i]);
   }
 
   /** Removes entries [from, length) and returns them as a new list (with room as `slice`). */

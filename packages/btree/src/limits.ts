@@ -17,6 +17,8 @@ export const MAX_KEY_BYTES = 1024;
 export const DEFAULT_MAX_VALUE_BYTES = 16 * 1024 * 1024;
 /** Largest `maxValueBytes` accepted: 2^31 - 1. */
 export const MAX_VALUE_BYTES = 0x7fffffff;
+/** Default `packFill` (pack.ts). */
+export const DEFAULT_PACK_FILL = 0.9;
 /** Default number of decoded nodes the pager caches. */
 export const DEFAULT_CACHE_NODES = 4096;
 /** Smallest page payload the tree works with. */
@@ -38,6 +40,12 @@ export interface TreeOptions {
    * instead of `cacheNodes`. At least 1; the cache always keeps the node it just loaded.
    */
   cacheBytes?: number;
+  /**
+   * How full `flush()` packs runs of neighbouring leaves changed since the last flush, as a share
+   * of the page payload (pack.ts): leaves filled in random order are about 69% full, packed ones
+   * up to this. 0 turns packing off; otherwise from 0.5 to 1. Default 0.9.
+   */
+  packFill?: number;
 }
 
 /** How the pager's cache is bounded: a node count, or bytes of node memory. */
@@ -60,7 +68,7 @@ function intOption(options: TreeOptions, name: keyof TreeOptions, fallback: numb
 }
 
 /** Derives the node layout from the store and validated options. Throws INVALID_ARGUMENT. */
-export function makeLayout(store: PageStore, options: TreeOptions | undefined): { layout: Layout; cache: CacheBudget } {
+export function makeLayout(store: PageStore, options: TreeOptions | undefined): { layout: Layout; cache: CacheBudget; packFill: number } {
   if (options !== undefined && (typeof options !== 'object' || options === null)) bad('options must be an object');
   const o = options ?? {};
   const capacity = store.payloadCapacityBytes;
@@ -72,10 +80,15 @@ export function makeLayout(store: PageStore, options: TreeOptions | undefined): 
   const maxValueBytes = intOption(o, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 0, MAX_VALUE_BYTES);
   const cacheNodes = intOption(o, 'cacheNodes', DEFAULT_CACHE_NODES, 1, 2 ** 30);
   const cacheBytes = o.cacheBytes === undefined ? undefined : intOption(o, 'cacheBytes', 0, 1, 2 ** 50);
+  const packFill = o.packFill === undefined ? DEFAULT_PACK_FILL : o.packFill;
+  if (typeof packFill !== 'number' || !(packFill === 0 || (packFill >= 0.5 && packFill <= 1))) {
+    bad(`option packFill must be 0 (no packing) or a number from 0.5 to 1; got ${describeValue(packFill)}`);
+  }
   const quarter = Math.floor(capacity / 4);
   return {
     layout: { capacityBytes: capacity, inlineLimitBytes: quarter, underflowBytes: quarter, maxKeyBytes, maxValueBytes },
     cache: cacheBytes === undefined ? { unit: 'nodes', limit: cacheNodes } : { unit: 'bytes', limit: cacheBytes },
+    packFill,
   };
 }
 

@@ -159,8 +159,15 @@ export function fitsPage(layout: Layout, node: TreeNode): boolean {
   const capacity = layout.capacityBytes;
   if (node.sizeBytes <= capacity) return true;
   if (node.kind !== 'leaf') return false;
-  const p = node.prefixLen;
-  return node.sizeBytes + p + varintBytes(p) - 1 - node.keys.length * p <= capacity;
+  return leafEncodedBound(node.sizeBytes, node.keys.length, node.prefixLen) <= capacity;
+}
+
+/**
+ * An upper bound of the encoded size of a leaf of `count` entries whose logical size is
+ * `sizeBytes` and whose keys all start with the same `prefixLen` bytes (see `fitsPage`).
+ */
+export function leafEncodedBound(sizeBytes: number, count: number, prefixLen: number): number {
+  return prefixLen === 0 ? sizeBytes : sizeBytes + prefixLen + varintBytes(prefixLen) - 1 - count * prefixLen;
 }
 
 /** Logical bytes of one branch entry (separator and the child after it). */

@@ -34,6 +34,7 @@ import { insert, remove, split, writable } from './mutate.js';
 import type { Writer } from './mutate.js';
 import { OverflowRef, childRef, emptyLeaf, makeBranch, childIndex, fitsPage, refPageId, refStamp } from './node.js';
 import type { Child, Layout, LeafValue, NodeCounts, TreeNode } from './node.js';
+import { packLeaves } from './pack.js';
 import { Pager } from './pager.js';
 import { Relocation } from './relocate.js';
 import { Snapshot, lookup } from './snapshot.js';
@@ -68,10 +69,14 @@ export class BTree implements Writer, SnapshotHost {
   private readonly snapshots = new Set<Snapshot>();
   private dropped = false;
 
-  private constructor(store: PageStore, name: string, layout: Layout, cache: CacheBudget) {
+  /** Encoded bytes `flush()` packs runs of dirty leaves to (pack.ts); 0 = no packing. */
+  private readonly packBytes: number;
+
+  private constructor(store: PageStore, name: string, layout: Layout, cache: CacheBudget, packFill: number) {
     this.store = store;
     this.name = name;
     this.layout = layout;
+    this.packBytes = Math.floor(layout.capacityBytes * packFill);
     this.pager = new Pager(store, layout, cache);
     this.root = emptyLeaf(this.epochValue);
     this.height = 1;
@@ -87,8 +92,8 @@ export class BTree implements Writer, SnapshotHost {
     if (typeof name !== 'string' || name.length === 0) {
       throw new PhotonError('INVALID_ARGUMENT', 'tree name must be a non-empty string');
     }
-    const { layout, cache } = makeLayout(store, options);
-    const tree = new BTree(store, name, layout, cache);
+    const { layout, cache, packFill } = makeLayout(store, options);
+    const tree = new BTree(store, name, layout, cache, packFill);
     const bytes = store.getCatalog(name);
     if (bytes !== undefined) {
       const d = decodeDescriptor(bytes, name);
@@ -462,14 +467,16 @@ export class BTree implements Writer, SnapshotHost {
 
   /**
    * Writes every dirty node to freshly allocated pages (children first), frees retired pages no
-   * live snapshot can reach, and sets the catalog entry to the new descriptor. Synchronous; the
-   * caller then runs `store.checkpoint(lsn)` to make it durable.
+   * live snapshot can reach, and sets the catalog entry to the new descriptor. Before writing,
+   * runs of neighbouring leaves changed at the current epoch are packed (`packFill`, pack.ts).
+   * Synchronous; the caller then runs `store.checkpoint(lsn)` to make it durable.
    */
   flush(): void {
     if (this.dropped) {
       this.freeRetired();
       return;
     }
+    if (this.packBytes > 0) packLeaves(this, this.root, this.packBytes);
     const root = this.pager.writeDirty(this.root);
     this.root = root;
     this.dirtySinceFlush = 0;

@@ -294,14 +294,15 @@ describe('pager cache and inspection', () => {
     // one-off lookups of other leaves search their pages in place and evict nothing; a leaf
     // looked up twice is admitted.
     const two = smallTree(4096);
-    for (let i = 0; i < 4000; i++) two.tree.put(nkey(i), enc('v'));
+    // (6,000 keys: flush packs the leaves 90% full, and the test needs more than 10 of them.)
+    for (let i = 0; i < 6000; i++) two.tree.put(nkey(i), enc('v'));
     two.tree.flush();
     await two.store.checkpoint(lsn(1));
     expect(two.tree.stats().depth).toBe(2);
     // One key from each leaf, found through the writer's tree.
     const leafOf = (k: Uint8Array): number | null => two.tree.path(k).at(-1)!.pageId;
     const byLeaf = new Map<number | null, Uint8Array>();
-    for (let i = 0; i < 4000; i++) if (!byLeaf.has(leafOf(nkey(i)))) byLeaf.set(leafOf(nkey(i)), nkey(i));
+    for (let i = 0; i < 6000; i++) if (!byLeaf.has(leafOf(nkey(i)))) byLeaf.set(leafOf(nkey(i)), nkey(i));
     const oneEach = [...byLeaf.values()];
     expect(oneEach.length).toBeGreaterThan(10);
     const tight = BTree.open(new MemoryPageStore(two.backing), 't', { cacheNodes: 4 });
