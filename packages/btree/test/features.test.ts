@@ -250,10 +250,14 @@ describe('pager cache and inspection', () => {
     tree.flush();
     await store.checkpoint(lsn(1));
     const small = BTree.open(new MemoryPageStore(backing), 't', { cacheNodes: 3 });
-    // Twice: a leaf's first point lookup searches its page in place; the second decodes and caches it.
+    // Lookups spread evenly fill the cache, then search pages in place (no leaf is wanted more
+    // than those cached); a leaf looked up again and again is decoded and cached, evicting one.
     for (let round = 0; round < 2; round++) for (let i = 0; i < 1000; i += 37) expect(dec(small.get(nkey(i))!)).toBe('v');
     expect(small.stats().cachedNodes).toBeLessThanOrEqual(3);
-    expect(small.stats().cacheEvictions).toBeGreaterThan(0);
+    const evictions = small.stats().cacheEvictions;
+    for (let n = 0; n < 6; n++) expect(dec(small.get(nkey(500))!)).toBe('v');
+    expect(small.stats().cachedNodes).toBeLessThanOrEqual(3);
+    expect(small.stats().cacheEvictions).toBeGreaterThan(evictions);
   });
 
   it('counts the nodes made dirty since the last flush: copies and split halves, reset by flush', async () => {
@@ -277,7 +281,7 @@ describe('pager cache and inspection', () => {
     expect(tree.dirtyNodesSinceFlush).toBe(0);
   });
 
-  it('caches a leaf on its first lookup while the cache has room, and only a leaf looked up twice once it is full', async () => {
+  it('caches a leaf on its first lookup while the cache has room, and once it is full only a leaf probed twice and wanted more than the one it displaces', async () => {
     const { tree, store, backing } = smallTree(512);
     for (let i = 0; i < 2000; i++) tree.put(nkey(i), enc('v'));
     tree.flush();
@@ -292,7 +296,7 @@ describe('pager cache and inspection', () => {
     expect(roomy.stats().cacheMisses).toBe(misses);
     // A small cache over a two-level tree (root and leaves), full after the first leaves:
     // one-off lookups of other leaves search their pages in place and evict nothing; a leaf
-    // looked up twice is admitted.
+    // looked up twice (more than the cached leaves' one each) is admitted.
     const two = smallTree(4096);
     // (6,000 keys: flush packs the leaves 90% full, and the test needs more than 10 of them.)
     for (let i = 0; i < 6000; i++) two.tree.put(nkey(i), enc('v'));
@@ -314,6 +318,16 @@ describe('pager cache and inspection', () => {
     expect(tight.stats().cacheEvictions).toBe(evictions);
     tight.get(others[0]);
     expect(tight.stats().cacheEvictions).toBe(evictions + 1);
+    // Now make the cached leaves hot (6 lookups each): another leaf probed twice is not wanted
+    // more than they are, so it is searched in place; it gets in once it has been looked up more
+    // often than the leaf it would displace (every second probe is a candidate).
+    for (let n = 0; n < 6; n++) for (const k of [...oneEach.slice(0, 3), others[0]]) tight.get(k);
+    const hot = tight.stats().cacheEvictions;
+    const cold = others[1];
+    for (let n = 0; n < 2; n++) expect(dec(tight.get(cold)!)).toBe('v');
+    expect(tight.stats().cacheEvictions).toBe(hot);
+    for (let n = 0; n < 10; n++) tight.get(cold);
+    expect(tight.stats().cacheEvictions).toBeGreaterThan(hot);
   });
 
   it('leaves ascending inserts about 3/4 full (uneven split when appending), random ones at least half', () => {
