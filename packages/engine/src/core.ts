@@ -246,8 +246,9 @@ export class EngineCore implements TreeSource {
     }
   }
 
-  private treeOptions(): { maxKeyBytes: number; maxValueBytes: number; cacheBytes: number } {
-    return { maxKeyBytes: this.options.maxKeyBytes, maxValueBytes: this.options.maxValueBytes, cacheBytes: treeCacheBytes(this.options) };
+  private treeOptions(): { maxKeyBytes: number; maxValueBytes: number; cacheBytes: number; packFill: number } {
+    const o = this.options;
+    return { maxKeyBytes: o.maxKeyBytes, maxValueBytes: o.maxValueBytes, cacheBytes: treeCacheBytes(o), packFill: o.packFill };
   }
 
   // ---------------------------------------------------------------- state checks

@@ -59,6 +59,12 @@ export interface OpenOptions<K = Uint8Array, V = Uint8Array> {
    * writing the moved pages; `compact()` packs pages full as well, at the cost of rewriting all.
    */
   readonly shrinkOnClose?: boolean;
+  /**
+   * How full a checkpoint packs the B-tree leaves changed since the last one, as a share of a
+   * page (`@photondb/btree` TreeOptions.packFill): leaves filled in random order are ~69% full,
+   * packed ones up to this. 0 turns packing off; otherwise from 0.5 to 1 (default 0.9).
+   */
+  readonly packFill?: number;
   /** Retries of `transaction()` on CONFLICT (default 10). */
   readonly maxTransactionRetries?: number;
   /** The file system (default NodeFileSystem). Tests pass a simulator. */
@@ -86,6 +92,7 @@ export interface ResolvedOptions {
   readonly checkpointDirtyBytes: number;
   readonly walSegmentBytes: number;
   readonly shrinkOnClose: boolean;
+  readonly packFill: number;
   readonly maxTransactionRetries: number;
   readonly fileSystem: FileSystem;
   readonly signal?: AbortSignal;
@@ -117,11 +124,13 @@ export const DIRTY_NODE_MEMORY_FACTOR = 1.5;
  */
 export const MEMORY_OVERHEAD_BYTES = 192 * 1024 * 1024;
 export const DEFAULT_WAL_SEGMENT_BYTES = 16 * 1024 * 1024;
+/** Default `packFill` (the B-tree's own default). */
+export const DEFAULT_PACK_FILL = 0.9;
 
 const KNOWN_OPTIONS = new Set([
   'createIfMissing', 'errorIfExists', 'readOnly', 'pageSizeBytes', 'cacheSizeBytes', 'compression', 'sync',
   'keyEncoding', 'valueEncoding', 'maxKeyBytes', 'maxValueBytes', 'checkpointLogBytes', 'checkpointDirtyBytes', 'walSegmentBytes',
-  'shrinkOnClose', 'maxTransactionRetries', 'fileSystem', 'signal', 'onProgress',
+  'shrinkOnClose', 'packFill', 'maxTransactionRetries', 'fileSystem', 'signal', 'onProgress',
 ]);
 
 function bad(message: string): never {
@@ -158,6 +167,10 @@ export function resolveOptions(options: OpenOptions<unknown, unknown> = {}): Res
   const fileSystem = (o.fileSystem as FileSystem | undefined) ?? new NodeFileSystem();
   if (typeof fileSystem.openDirectory !== 'function') bad('option fileSystem must implement FileSystem');
   const maxKeyLimit = Math.min(DEFAULT_MAX_KEY_BYTES, Math.floor(pageSizeBytes / 4));
+  const packFill = o.packFill === undefined ? DEFAULT_PACK_FILL : o.packFill;
+  if (typeof packFill !== 'number' || !(packFill === 0 || (packFill >= 0.5 && packFill <= 1))) {
+    bad(`option packFill must be 0 (no packing) or a number from 0.5 to 1; got ${describeValue(packFill)}`);
+  }
   return {
     createIfMissing: boolOption(o, 'createIfMissing', true),
     errorIfExists: boolOption(o, 'errorIfExists', false),
@@ -174,6 +187,7 @@ export function resolveOptions(options: OpenOptions<unknown, unknown> = {}): Res
     checkpointDirtyBytes: intOption(o, 'checkpointDirtyBytes', DEFAULT_CHECKPOINT_DIRTY_BYTES, 64 * 1024, 2 ** 40),
     walSegmentBytes: intOption(o, 'walSegmentBytes', DEFAULT_WAL_SEGMENT_BYTES, 4096, 2 ** 30),
     shrinkOnClose: boolOption(o, 'shrinkOnClose', true),
+    packFill,
     maxTransactionRetries: intOption(o, 'maxTransactionRetries', 10, 0, 1000),
     fileSystem,
     signal: o.signal as AbortSignal | undefined,
