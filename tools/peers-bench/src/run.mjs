@@ -27,6 +27,11 @@ for (let run = 0; run < RUNS; run++) {
     for (const engine of ENGINES) {
       // The harness-only column measures the harness's own memory in the fill group.
       if (engine === 'harness' && group !== 'fill') continue;
+      // Start every worker with the OS's dirty pages written back: the fill group of the engine
+      // before leaves hundreds of MiB being written, which made the next worker's fsyncs 2-3x
+      // slower (the first engine of the sync group measured 27k commits/s at 64 clients where the
+      // same code in the next column measured 68k, 2026-12-07).
+      spawnSync('sync');
       const r = spawnSync(process.execPath, ['--expose-gc', path.join(here, 'src/worker.mjs'), engine, group, String(N), String(1234 + run)], { encoding: 'utf8', maxBuffer: 1 << 26 });
       for (const line of r.stdout.split('\n').filter(Boolean)) {
         try {
