@@ -10,5 +10,5 @@ export type { BatchOp, Descriptor } from './format.js';
 export type { RangeOptions, Cursor } from './cursor.js';
 export type { TreeSnapshot } from './snapshot.js';
 export type { TreeOptions } from './limits.js';
-export { MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES, MAX_VALUE_BYTES, DEFAULT_CACHE_NODES, MIN_PAYLOAD_BYTES } from './limits.js';
+export { MAX_KEY_BYTES, DEFAULT_MAX_VALUE_BYTES, MAX_VALUE_BYTES, DEFAULT_CACHE_NODES, DEFAULT_PACK_FILL, MIN_PAYLOAD_BYTES, checkPackFill } from './limits.js';
 export type { TreeStats, PathStep } from './verify.js';

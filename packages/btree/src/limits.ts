@@ -67,6 +67,18 @@ function intOption(options: TreeOptions, name: keyof TreeOptions, fallback: numb
   return v;
 }
 
+/**
+ * The `packFill` option validated (undefined gives DEFAULT_PACK_FILL): 0, or a number from 0.5
+ * to 1. Throws INVALID_ARGUMENT. Exported so a caller can refuse it before creating anything.
+ */
+export function checkPackFill(value: unknown): number {
+  const packFill = value === undefined ? DEFAULT_PACK_FILL : value;
+  if (typeof packFill !== 'number' || !(packFill === 0 || (packFill >= 0.5 && packFill <= 1))) {
+    bad(`option packFill must be 0 (no packing) or a number from 0.5 to 1; got ${describeValue(packFill)}`);
+  }
+  return packFill;
+}
+
 /** Derives the node layout from the store and validated options. Throws INVALID_ARGUMENT. */
 export function makeLayout(store: PageStore, options: TreeOptions | undefined): { layout: Layout; cache: CacheBudget; packFill: number } {
   if (options !== undefined && (typeof options !== 'object' || options === null)) bad('options must be an object');
@@ -80,10 +92,7 @@ export function makeLayout(store: PageStore, options: TreeOptions | undefined): 
   const maxValueBytes = intOption(o, 'maxValueBytes', DEFAULT_MAX_VALUE_BYTES, 0, MAX_VALUE_BYTES);
   const cacheNodes = intOption(o, 'cacheNodes', DEFAULT_CACHE_NODES, 1, 2 ** 30);
   const cacheBytes = o.cacheBytes === undefined ? undefined : intOption(o, 'cacheBytes', 0, 1, 2 ** 50);
-  const packFill = o.packFill === undefined ? DEFAULT_PACK_FILL : o.packFill;
-  if (typeof packFill !== 'number' || !(packFill === 0 || (packFill >= 0.5 && packFill <= 1))) {
-    bad(`option packFill must be 0 (no packing) or a number from 0.5 to 1; got ${describeValue(packFill)}`);
-  }
+  const packFill = checkPackFill(o.packFill);
   const quarter = Math.floor(capacity / 4);
   return {
     layout: { capacityBytes: capacity, inlineLimitBytes: quarter, underflowBytes: quarter, maxKeyBytes, maxValueBytes },

@@ -4,6 +4,7 @@
  */
 import { PhotonError, describeValue } from '@photondb/contracts';
 import type { FileSystem } from '@photondb/contracts';
+import { checkPackFill } from '@photondb/btree';
 import { resolveCodec } from '@photondb/datum';
 import type { Codec } from '@photondb/datum';
 import { NodeFileSystem } from '@photondb/io';
@@ -126,8 +127,6 @@ export const DIRTY_NODE_MEMORY_FACTOR = 1.5;
  */
 export const MEMORY_OVERHEAD_BYTES = 224 * 1024 * 1024;
 export const DEFAULT_WAL_SEGMENT_BYTES = 16 * 1024 * 1024;
-/** Default `packFill` (the B-tree's own default). */
-export const DEFAULT_PACK_FILL = 0.9;
 
 const KNOWN_OPTIONS = new Set([
   'createIfMissing', 'errorIfExists', 'readOnly', 'pageSizeBytes', 'cacheSizeBytes', 'compression', 'sync',
@@ -169,10 +168,7 @@ export function resolveOptions(options: OpenOptions<unknown, unknown> = {}): Res
   const fileSystem = (o.fileSystem as FileSystem | undefined) ?? new NodeFileSystem();
   if (typeof fileSystem.openDirectory !== 'function') bad('option fileSystem must implement FileSystem');
   const maxKeyLimit = Math.min(DEFAULT_MAX_KEY_BYTES, Math.floor(pageSizeBytes / 4));
-  const packFill = o.packFill === undefined ? DEFAULT_PACK_FILL : o.packFill;
-  if (typeof packFill !== 'number' || !(packFill === 0 || (packFill >= 0.5 && packFill <= 1))) {
-    bad(`option packFill must be 0 (no packing) or a number from 0.5 to 1; got ${describeValue(packFill)}`);
-  }
+  const packFill = checkPackFill(o.packFill);
   return {
     createIfMissing: boolOption(o, 'createIfMissing', true),
     errorIfExists: boolOption(o, 'errorIfExists', false),
