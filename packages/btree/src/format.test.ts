@@ -5,6 +5,7 @@ import {
   decodeDescriptor,
   decodeHeldList,
   decodeNode,
+  decodeNodeBy,
   decodeOverflowPage,
   decodeRedo,
   encodeDescriptor,
@@ -385,6 +386,95 @@ describe('leaf decoding (property)', () => {
         expect(after[after.length - 1]).toEqual(extra);
       }),
       { numRuns: fcRuns(200) },
+    );
+  });
+});
+
+describe('quick leaf decoding agrees with the general decoder (properties)', () => {
+  // Inline values only, at most OUT_OF_LINE_BYTES (1024): the pages the quick path takes. Keys
+  // share prefixes of varied length, as keys of one leaf do; a few values need 2-byte varints.
+  const roomy: Layout = { capacityBytes: 16000, inlineLimitBytes: 1100, underflowBytes: 1000, maxKeyBytes: 120, maxValueBytes: 1 << 20 };
+  const leafArb = fc
+    .tuple(fc.uint8Array({ maxLength: 20 }), fc.uniqueArray(fc.uint8Array({ maxLength: 6 }), { maxLength: 40, selector: (k) => hex(k) }))
+    .chain(([prefix, suffixes]) => {
+      const keys = suffixes.map((s) => Uint8Array.of(...prefix, ...s)).sort((a, b) => Buffer.compare(a, b));
+      const value = fc.oneof({ weight: 5, arbitrary: fc.uint8Array({ maxLength: 130 }) }, { weight: 1, arbitrary: fc.uint8Array({ minLength: 900, maxLength: 1024 }) });
+      return fc.tuple(fc.constant(keys), fc.tuple(...keys.map(() => value)), fc.integer({ min: 1, max: STAMP_LIMIT - 1 }));
+    });
+  const same = (a: unknown, b: unknown) => {
+    if (a === undefined || b === undefined) return expect(a).toBe(b);
+    const x = a as import('./node.js').LeafNode;
+    const y = b as import('./node.js').LeafNode;
+    expect(x.kind).toBe(y.kind);
+    expect(x.keys.toArray().map(hex)).toEqual(y.keys.toArray().map(hex));
+    expect(x.values.toArray().map((v) => hex(v as Uint8Array))).toEqual(y.values.toArray().map((v) => hex(v as Uint8Array)));
+    expect([x.sizeBytes, x.prefixLen, x.stamp, x.pageId, x.epoch]).toEqual([y.sizeBytes, y.prefixLen, y.stamp, y.pageId, y.epoch]);
+  };
+
+  it('takes every such page and gives the node the general decoder gives; the lists then take changes', () => {
+    fc.assert(
+      fc.property(leafArb, fc.uint8Array({ maxLength: 30 }), ([keys, values, stamp], extra) => {
+        const page = encodeNode(makeLeaf(roomy, keys, values, 1, null), stamp);
+        const quick = decodeNodeBy(page, 9, roomy, stamp, 'quick');
+        expect(quick).toBeDefined();
+        same(quick, decodeNodeBy(page, 9, roomy, stamp, 'general'));
+        if (quick?.kind !== 'leaf') return;
+        // The key arena is exactly full: an insert moves the keys to a new one, and views of
+        // the old keys still read the same (keys.ts, invariant 1).
+        const before = quick.keys.toArray();
+        const copies = before.map(hex);
+        const at = quick.keys.lowerBound(extra);
+        if (at < quick.keys.length && Buffer.compare(quick.keys.at(at), extra) === 0) return;
+        quick.keys.insert(at, extra);
+        quick.values.insert(at, extra);
+        expect(before.map(hex)).toEqual(copies);
+        expect(hex(quick.keys.at(at))).toBe(hex(extra));
+        expect(quick.keys.toArray().map(hex)).toEqual([...copies.slice(0, at), hex(extra), ...copies.slice(at)]);
+      }),
+      { numRuns: fcRuns(300) },
+    );
+  });
+
+  it('declines keys that repeat or descend, which decodeNode reports as CORRUPTION', () => {
+    for (const keys of [[enc('kab'), enc('kab')], [enc('kac'), enc('kab')], [enc('kab'), enc('ka')], [enc('a'), enc('b'), enc('b')]]) {
+      const page = encodeNode(makeLeaf(roomy, keys, keys.map(() => enc('v')), 1, null), 5);
+      expect(decodeNodeBy(page, 9, roomy, 5, 'quick')).toBeUndefined();
+      const error = thrown(() => decodeNode(page, 9, roomy, 5)) as Error & { code?: string };
+      expect(error.code).toBe('CORRUPTION');
+      expect(error.message).toMatch(/is not above key/);
+    }
+  });
+
+  it('on a damaged page, declines or agrees: decodeNode throws the general error, or returns its node', () => {
+    fc.assert(
+      fc.property(leafArb, fc.nat(), fc.integer({ min: 0, max: 255 }), fc.boolean(), ([keys, values, stamp], where, byte, cut) => {
+        const whole = encodeNode(makeLeaf(roomy, keys, values, 1, null), stamp);
+        const page = cut ? whole.slice(0, 8 + (where % Math.max(1, whole.length - 8))) : whole.slice();
+        if (!cut) page[8 + (where % Math.max(1, page.length - 8))] = byte;
+        let general: unknown;
+        let error: unknown;
+        try {
+          general = decodeNodeBy(page, 9, roomy, stamp, 'general');
+        } catch (e) {
+          error = e;
+        }
+        let quick: unknown;
+        try {
+          quick = decodeNodeBy(page, 9, roomy, stamp, 'quick');
+        } catch (e) {
+          // The header is read by both paths alike.
+          expect((e as Error).message).toBe((error as Error | undefined)?.message);
+          return;
+        }
+        if (error !== undefined) {
+          expect(quick).toBeUndefined();
+          expect(thrown(() => decodeNode(page, 9, roomy, stamp)).message).toBe((error as Error).message);
+          return;
+        }
+        if (quick !== undefined) same(quick, general);
+        same(decodeNode(page, 9, roomy, stamp), general);
+      }),
+      { numRuns: fcRuns(500) },
     );
   });
 });

@@ -100,10 +100,10 @@
  */
 import { PhotonError, copyBytes } from '@photondb/contracts';
 import { compareKeys } from './compare.js';
-import { ByteReader, ByteWriter, putVarint, varintBytes } from './internal/bytes.js';
-import { KeyList, ValueList, carve, carvedBytes } from './keys.js';
-import { OVERFLOW_HEADER_BYTES, OverflowRef, STAMP_LIMIT, childRef, makeBranch, makeLeaf, refPageId, refStamp, sharedPrefix, fitsPage } from './node.js';
-import type { Child, LeafValue, Layout, TreeNode } from './node.js';
+import { ByteReader, ByteWriter, MAX_VARINT_BYTES, putVarint, varintBytes } from './internal/bytes.js';
+import { KeyList, OUT_OF_LINE_BYTES, ValueList, carve, carvedBytes } from './keys.js';
+import { NODE_BASE_BYTES, OVERFLOW_HEADER_BYTES, OverflowRef, STAMP_LIMIT, childRef, makeBranch, makeLeaf, refPageId, refStamp, sharedPrefix, fitsPage } from './node.js';
+import type { Child, LeafNode, LeafValue, Layout, TreeNode } from './node.js';
 
 /** Node kind byte of a leaf page (node format v2). */
 export const KIND_LEAF = 4;
@@ -217,6 +217,14 @@ function staleCheck(expected: number, found: number, pageId: number, what: strin
  * (0 = not recorded). Throws CORRUPTION, also for a page that is not the version referred to.
  */
 export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout, expectedStamp = 0): TreeNode {
+  return decodeNodeBy(payload, pageId, layout, expectedStamp, 'auto') as TreeNode;
+}
+
+/**
+ * `decodeNode` by one path, for tests: 'auto' (as decodeNode), 'general' (never the quick path
+ * for leaves), or 'quick' (the quick path only: undefined where it declines).
+ */
+export function decodeNodeBy(payload: Uint8Array, pageId: number, layout: Layout, expectedStamp: number, path: 'auto' | 'general' | 'quick'): TreeNode | undefined {
   const fail = (what: string, offset: number): never => corrupt(`B-tree page ${pageId}: ${what} (offset ${offset})`, pageId);
   const r = new ByteReader(payload, fail);
   const code = r.u8('kind');
@@ -232,6 +240,10 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout, 
   staleCheck(expectedStamp, stamp, pageId, isLeaf ? 'leaf' : 'branch');
   const p = r.varint('prefix length');
   const prefixAt = r.skip(p, 'prefix');
+  if (path !== 'general') {
+    const leaf = code === KIND_LEAF ? decodeLeafQuickly(payload, pageId, layout, count, stamp, prefixAt, p) : undefined;
+    if (leaf !== undefined || path === 'quick') return leaf;
+  }
   // Keys (prefix put back) and values are packed into lists (keys.ts) carved out of one buffer:
   // one allocation per node. The key arena is sized for keys of the prefix plus 16 bytes (it
   // grows if they are longer); value bytes are at most what remains of the page.
@@ -272,6 +284,106 @@ export function decodeNode(payload: Uint8Array, pageId: number, layout: Layout, 
   node.stamp = stamp;
   if (r.remaining !== 0) fail(`${r.remaining} bytes after the last entry`, r.pos);
   if (!fitsPage(layout, node)) fail(`node of ${node.sizeBytes} logical bytes exceeds ${layout.capacityBytes}`, 0);
+  return node;
+}
+
+/** Per entry of the leaf being decoded: suffix offset, suffix length, value offset, value length. */
+let spans = new Int32Array(4 * 512);
+/** Where the last `varintAt` ended. */
+let varintEnd = 0;
+
+/** The varint at `at` if it is well formed (minimal, at most 8 bytes, below `end`), else -1; its end in `varintEnd`. */
+function varintAt(b: Uint8Array, at: number, end: number): number {
+  let result = 0;
+  let scale = 1;
+  for (let i = 0; i < MAX_VARINT_BYTES && at < end; i++) {
+    const byte = b[at++];
+    result += (byte & 127) * scale;
+    if (byte < 128) {
+      if (i > 0 && byte === 0) return -1;
+      varintEnd = at;
+      return result;
+    }
+    scale *= 128;
+  }
+  return -1;
+}
+
+/**
+ * The usual case of `decodeNode` in two passes with no per-entry calls: a format-v2 leaf whose
+ * values are all inline and at most OUT_OF_LINE_BYTES long. The first pass walks the entries and
+ * checks what decodeNode checks (every length within the page, keys strictly ascending, the
+ * inline limit, entries ending at the payload's end) while noting where each key suffix and value
+ * lies; the second sizes one buffer exactly and fills the key and value lists from the page.
+ * Returns undefined, having built nothing, when the page is anything else or breaks a rule: the
+ * general decoder then decodes it, or names what is wrong. `pos` is the offset after the prefix.
+ * (Measured on a 1M-key tree of packed 8 KiB leaves: 12-16 us a leaf through the general path,
+ * where a cache miss costs ~9 us in all; the key arena was also sized for 16-byte suffixes.)
+ */
+function decodeLeafQuickly(payload: Uint8Array, pageId: number, layout: Layout, count: number, stamp: number, prefixAt: number, p: number): LeafNode | undefined {
+  const end = payload.length;
+  let pos = prefixAt + p;
+  const base = pos;
+  if (spans.length < 4 * count) spans = new Int32Array(4 * count);
+  const sp = spans;
+  const limit = layout.inlineLimitBytes;
+  let suffixBytes = 0;
+  let size = NODE_BASE_BYTES;
+  for (let i = 0; i < count; i++) {
+    if (pos >= end) return undefined;
+    let s = payload[pos];
+    if (s < 128) pos++;
+    else {
+      s = varintAt(payload, pos, end);
+      if (s < 0) return undefined;
+      pos = varintEnd;
+    }
+    const sAt = pos;
+    pos += s;
+    if (pos >= end || payload[pos] !== TAG_INLINE) return undefined;
+    pos++;
+    if (pos >= end) return undefined;
+    let v = payload[pos];
+    if (v < 128) pos++;
+    else {
+      v = varintAt(payload, pos, end);
+      if (v < 0) return undefined;
+      pos = varintEnd;
+    }
+    const vAt = pos;
+    pos += v;
+    const keyBytes = p + s;
+    if (pos > end || keyBytes + v > limit || v > OUT_OF_LINE_BYTES) return undefined;
+    if (i > 0) {
+      // Keys share the prefix: order is the order of the suffixes.
+      const prevAt = sp[4 * i - 4];
+      const prevLen = sp[4 * i - 3];
+      const n = prevLen < s ? prevLen : s;
+      let c = 0;
+      for (let j = 0; j < n; j++) {
+        c = payload[prevAt + j] - payload[sAt + j];
+        if (c !== 0) break;
+      }
+      if ((c === 0 ? prevLen - s : c) >= 0) return undefined;
+    }
+    sp[4 * i] = sAt;
+    sp[4 * i + 1] = s;
+    sp[4 * i + 2] = vAt;
+    sp[4 * i + 3] = v;
+    suffixBytes += s;
+    size += varintBytes(keyBytes) + keyBytes + 1 + varintBytes(v) + v;
+  }
+  if (pos !== end) return undefined;
+  const slots = count > 0 ? count : 1;
+  const keyArena = count * p + suffixBytes;
+  const valueArena = end - base;
+  const buffer = new ArrayBuffer(carvedBytes(slots, keyArena) + carvedBytes(slots, valueArena));
+  const k = carve(buffer, 0, slots, keyArena);
+  const keys = KeyList.joinedFrom(k.meta, k.bytes, payload, prefixAt, p, sp, count);
+  const va = carve(buffer, k.end, slots, valueArena);
+  const values = ValueList.spansOf(va.meta, va.bytes, payload, base, sp, count);
+  const node: LeafNode = { kind: 'leaf', level: 0, keys, values, sizeBytes: size, epoch: 0, pageId, stamp, prefixLen: sharedPrefix(keys) };
+  if (!fitsPage(layout, node)) return undefined;
   return node;
 }
 

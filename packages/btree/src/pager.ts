@@ -146,7 +146,12 @@ export class Pager {
       const found = searchLeafPayload(ref.payload, key, pageId, this.layout, refStamp(childRef));
       if (found === null) return this.load(childRef);
       // An inline value is a view of the pinned page: copy it before the pin ends.
-      if (found instanceof Uint8Array) return typeof Buffer === 'function' ? Buffer.from(found) : copyBytes(found);
+      if (found instanceof Uint8Array) {
+        if (typeof Buffer !== 'function') return copyBytes(found);
+        const out = Buffer.allocUnsafe(found.length);
+        out.set(found);
+        return out;
+      }
       return found;
     } finally {
       ref.release();

