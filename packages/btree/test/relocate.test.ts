@@ -11,7 +11,7 @@ import type { PageId, PageStore } from '@photondb/contracts';
 import { BTree } from '@photondb/btree';
 import { enc, hex, nkey, plain, sortedEntries } from './helpers/trees.js';
 
-/** A store that records every page pinned through it. */
+/** A store that records every page pinned (or peeked) through it. */
 function spied(store: MemoryPageStore): { store: PageStore; pinned: number[] } {
   const pinned: number[] = [];
   const proxy = new Proxy(store, {
@@ -19,6 +19,10 @@ function spied(store: MemoryPageStore): { store: PageStore; pinned: number[] } {
       if (prop === 'pin') return (id: PageId) => {
         pinned.push(id);
         return target.pin(id);
+      };
+      if (prop === 'peek') return (id: PageId, use: (payload: Uint8Array) => unknown) => {
+        pinned.push(id);
+        return target.peek(id, use);
       };
       const v = (target as unknown as Record<string | symbol, unknown>)[prop];
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;

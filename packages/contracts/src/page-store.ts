@@ -70,6 +70,14 @@ export interface PageStore {
   free(id: PageId): void;
   /** Reads and pins a page. Release the ref when done. */
   pin(id: PageId): PageRef;
+  /**
+   * Reads a page without keeping it: calls `use` with its payload and returns what `use` returns.
+   * The payload is valid only during the call (copy what you keep; do not modify it). A cached
+   * page is served from the cache; any other is read into a scratch buffer and not cached, so
+   * one-off reads do not displace the cache. Errors as `pin`; an error thrown by `use` passes
+   * through and leaves the store as it was.
+   */
+  peek<T>(id: PageId, use: (payload: Uint8Array) => T): T;
   /** Sets a page's payload (copied). Only pages allocated since the last checkpoint. */
   write(id: PageId, payload: Uint8Array): void;
   /** A catalog entry's value (a copy), or undefined. */

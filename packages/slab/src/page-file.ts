@@ -159,6 +159,9 @@ export class PageFile implements PageStore {
   private readonly cache: PageCache;
   /** A page-sized buffer for compressed reads and writes and for chain pages. */
   private readonly scratch: Uint8Array;
+  /** The page buffer of `peek` (a nested peek takes a fresh one), and whether it is lent out. */
+  private readonly peekBuffer: Uint8Array;
+  private peeking = false;
   private catalog: Map<string, Uint8Array>;
   private durable: MetaState;
   /** The version stamped on pages written now (the generation of the next checkpoint to begin). */
@@ -187,6 +190,7 @@ export class PageFile implements PageStore {
     this.lsnValue = unsafeLsn(meta.checkpointLsn);
     this.syncedSizeBytes = file.sizeBytes();
     this.scratch = new Uint8Array(meta.pageSizeBytes);
+    this.peekBuffer = new Uint8Array(meta.pageSizeBytes);
     const budget = options.cacheSizeBytes ?? DEFAULT_CACHE_SIZE_BYTES;
     const capacity = Math.max(MIN_CACHE_PAGES, Math.floor(budget / meta.pageSizeBytes));
     this.cache = new PageCache(meta.pageSizeBytes, capacity, options.cache ?? 'arc', (entry) => this.writeBack(entry, this.writeVersion));
@@ -326,6 +330,37 @@ export class PageFile implements PageStore {
     }
     return this.cache.pin(entry);
   }
+  /**
+   * PageStore.peek: a cached page is lent to `use` as `pin` would (counted as a hit); any other is
+   * read and checked like a miss of `pin`, into a buffer kept for this (one per store, a fresh
+   * one for a peek made from inside `use`), and not cached. For point lookups over more pages
+   * than the cache holds: a cache insert costs ARC bookkeeping and a buffer from the pool, and
+   * evicts a page likelier to be read again than this one. Throws as `pin`.
+   */
+  peek<T>(id: PageId, use: (payload: Uint8Array) => T): T {
+    this.checkOpen();
+    this.checkLive(id, 'read');
+    const entry = this.cache.lookup(id);
+    if (entry !== undefined) {
+      const ref = this.cache.pin(entry);
+      try {
+        return use(ref.payload);
+      } finally {
+        ref.release();
+      }
+    }
+    this.cache.counters.misses++;
+    const nested = this.peeking;
+    const buffer = nested ? new Uint8Array(this.pageSizeBytes) : this.peekBuffer;
+    const length = this.readInto(id, buffer);
+    this.peeking = true;
+    try {
+      return use(buffer.subarray(PAGE_HEADER_BYTES, PAGE_HEADER_BYTES + length));
+    } finally {
+      this.peeking = nested;
+    }
+  }
+
 
   /**
    * Sets a fresh page's payload (copied). Throws CLOSED, READ_ONLY, IO, INVALID_ARGUMENT (not a

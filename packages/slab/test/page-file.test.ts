@@ -162,6 +162,29 @@ describe('PageFile pages', () => {
     await store.close();
   });
 
+  it('peek reads a page it does not cache through the cache-free path, and a cached one from the cache', async () => {
+    const { dir, store } = fresh({ cacheSizeBytes: 8 * 4096 });
+    const ids = Array.from({ length: 30 }, (_, i) => {
+      const id = store.allocate();
+      store.write(id, text(`page ${i}`));
+      return id;
+    });
+    await store.checkpoint(lsn(1));
+    await store.close();
+    const reopened = PageFile.open(dir, { cacheSizeBytes: 8 * 4096 });
+    const before = reopened.stats();
+    ids.forEach((id, i) => expect(reopened.peek(id, (p) => Buffer.from(p).toString())).toBe(`page ${i}`));
+    // Every peek missed and none was cached or evicted anything.
+    expect(reopened.stats()).toMatchObject({ cachedPages: before.cachedPages, cacheMisses: before.cacheMisses + 30, cacheEvictions: before.cacheEvictions });
+    // Once pinned, a page is served to peek from the cache.
+    expect(read(reopened, ids[3])).toEqual(text('page 3'));
+    const hits = reopened.stats().cacheHits;
+    expect(reopened.peek(ids[3], (p) => p.length)).toBe(6);
+    expect(reopened.stats().cacheHits).toBe(hits + 1);
+    expect(reopened.stats().pinnedPages).toBe(0);
+    await reopened.close();
+  });
+
   it('never evicts pinned pages, running over the budget instead', async () => {
     const { store } = fresh({ cacheSizeBytes: 0 });
     const refs = Array.from({ length: 20 }, (_, i) => {
@@ -269,6 +292,7 @@ describe('PageFile corruption', () => {
       flipBits(dir, FILE, id * 4096 + offset, 0x04);
       const store = PageFile.open(dir, {});
       await expectCode('CORRUPTION', () => store.pin(id));
+      await expectCode('CORRUPTION', () => store.peek(id, () => 0));
       expect(store.verify()).toEqual([expect.objectContaining({ pageId: id })]);
       expect(store.describePage(id).checksumOk).toBe(false);
       await store.close();

@@ -111,6 +111,12 @@ export class MemoryPageStore implements PageStore {
     return { id, payload, release() {} };
   }
 
+  peek<T>(id: PageId, use: (payload: Uint8Array) => T): T {
+    this.checkOpen();
+    this.checkLive(id, 'read');
+    return use(this.pages.get(id)!);
+  }
+
   write(id: PageId, payload: Uint8Array): void {
     this.checkOpen();
     this.checkLive(id, 'write');

@@ -41,6 +41,10 @@ function readAll(store: PageStore, id: PageId): Uint8Array {
   }
 }
 
+function peekAll(store: PageStore, id: PageId): Uint8Array {
+  return store.peek(id, (payload) => payload.slice());
+}
+
 /** Runs the PageStore contract against `harness`. */
 export function runPageStoreContract(name: string, harness: PageStoreHarness, t: TestApi): void {
   t.describe(`PageStore contract: ${name}`, () => {
@@ -130,6 +134,32 @@ export function runPageStoreContract(name: string, harness: PageStoreHarness, t:
       await expectCode('INVALID_ARGUMENT', () => store.pin(a));
       await expectCode('INVALID_ARGUMENT', () => store.pin(unsafePageId(1_000_000)));
       await expectCode('INVALID_ARGUMENT', () => store.pin(-1 as PageId));
+      await expectCode('INVALID_ARGUMENT', () => store.peek(a, () => 0));
+      await expectCode('INVALID_ARGUMENT', () => store.peek(unsafePageId(1_000_000), () => 0));
+      await store.close();
+    });
+
+    t.it('peek lends the payload pin reads, returns what its callback returns, and passes its errors through', async () => {
+      let store = await harness.create();
+      const a = store.allocate();
+      const b = store.allocate();
+      store.write(a, bytes(1, 300));
+      store.write(b, bytes(2, 40));
+      // Written, not yet durable; then durable; then after a reopen (nothing cached).
+      for (let round = 0; round < 3; round++) {
+        assert.deepEqual(peekAll(store, a), bytes(1, 300));
+        assert.equal(store.peek(b, (p) => p.length), 40);
+        // A peek from inside a peek sees its own page, and the outer payload stays intact.
+        const both = store.peek(a, (outer) => {
+          const inner = store.peek(b, (p) => p.slice());
+          return [outer.slice(), inner];
+        });
+        assert.deepEqual(both, [bytes(1, 300), bytes(2, 40)]);
+        assert.throws(() => store.peek(a, () => { throw new RangeError('from the callback'); }), /from the callback/);
+        assert.deepEqual(readAll(store, a), bytes(1, 300));
+        if (round === 0) await store.checkpoint(unsafeLsn(1));
+        if (round === 1) store = await harness.reopen(store, { crash: false });
+      }
       await store.close();
     });
 
@@ -153,6 +183,7 @@ export function runPageStoreContract(name: string, harness: PageStoreHarness, t:
       await store.close();
       await expectCode('CLOSED', () => store.allocate());
       await expectCode('CLOSED', () => store.pin(a));
+      await expectCode('CLOSED', () => store.peek(a, () => 0));
       await expectCode('CLOSED', () => store.write(a, new Uint8Array(1)));
       await expectCode('CLOSED', () => store.checkpoint(unsafeLsn(1)));
     });
@@ -204,7 +235,10 @@ export function runPageStoreContract(name: string, harness: PageStoreHarness, t:
               catalog = new Map(durableCatalog);
               assert.equal(store.checkpointLsn, lsn);
             }
-            for (const [id, data] of current) assert.deepEqual(readAll(store, unsafePageId(id)), data);
+            for (const [id, data] of current) {
+              assert.deepEqual(readAll(store, unsafePageId(id)), data);
+              assert.deepEqual(peekAll(store, unsafePageId(id)), data);
+            }
             assert.deepEqual(store.catalogNames(), [...catalog.keys()].sort());
           }
           await store.close();
