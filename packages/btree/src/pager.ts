@@ -103,13 +103,9 @@ export class Pager {
       return hit;
     }
     this.counters.cacheMisses++;
-    const ref = this.pin(pageId);
-    let node: TreeNode;
-    try {
-      node = decodeNode(ref.payload, pageId, this.layout, refStamp(childRef));
-    } finally {
-      ref.release();
-    }
+    // Decoding copies what it keeps, so the page is only peeked: it does not also take a place
+    // in the store's page cache, where this node cache already holds what it would serve.
+    const node = this.peek(pageId, (payload) => decodeNode(payload, pageId, this.layout, refStamp(childRef)));
     this.remember(node, pageId);
     return node;
   }
