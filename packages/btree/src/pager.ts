@@ -19,7 +19,7 @@
  *     or misdirected write) is CORRUPTION, never data.
  * The pager does not decide when a page may be freed: that is the tree's retire list (tree.ts).
  */
-import { PhotonError, copyBytes } from '@photondb/contracts';
+import { PhotonError, copyBytes, ownedCopy } from '@photondb/contracts';
 import type { PageId, PageStore } from '@photondb/contracts';
 import { OVERFLOW_HEADER_BYTES, decodeNode, decodeOverflowPage, encodeNode, encodeOverflowPage, searchLeafPayload } from './format.js';
 import { OverflowRef, STAMP_LIMIT, childRef, isOverflow, nodeMemoryBytes, refPageId, refStamp } from './node.js';
@@ -142,35 +142,26 @@ export class Pager {
     const found = this.peek(pageId, (payload) => {
       const slot = searchLeafPayload(payload, key, pageId, this.layout, refStamp(childRef));
       // An inline value is a view of the lent page: copy it before `peek` returns.
-      if (!(slot instanceof Uint8Array)) return slot;
-      if (typeof Buffer !== 'function') return copyBytes(slot);
-      const out = Buffer.allocUnsafe(slot.length);
-      out.set(slot);
-      return out;
+      return slot instanceof Uint8Array ? ownedCopy(slot) : slot;
     });
     return found === null ? this.load(childRef) : found;
   }
 
-  /** store.peek, with a page id the store does not hold reported as CORRUPTION (as `pin`). */
+  /** store.peek, with a page id the store does not hold reported as CORRUPTION (`notHeld`). */
   private peek<T>(pageId: number, use: (payload: Uint8Array) => T): T {
     try {
       return this.store.peek(pageId as PageId, use);
     } catch (e) {
-      if ((e as { code?: string }).code === 'INVALID_ARGUMENT') {
-        throw new PhotonError('CORRUPTION', `B-tree refers to page ${pageId}, which the store does not hold`, { pageId }, { cause: e });
-      }
-      throw e;
+      throw notHeld(e, pageId);
     }
   }
 
+  /** store.pin, likewise. */
   private pin(pageId: number): { payload: Uint8Array; release(): void } {
     try {
       return this.store.pin(pageId as PageId);
     } catch (e) {
-      if ((e as { code?: string }).code === 'INVALID_ARGUMENT') {
-        throw new PhotonError('CORRUPTION', `B-tree refers to page ${pageId}, which the store does not hold`, { pageId }, { cause: e });
-      }
-      throw e;
+      throw notHeld(e, pageId);
     }
   }
 
@@ -279,6 +270,16 @@ export class Pager {
     this.cache.delete(pageId);
     this.store.free(pageId as PageId);
   }
+}
+
+/**
+ * A store error on reading `pageId`, as the tree reports it: the store refusing the id
+ * (INVALID_ARGUMENT: free or out of range) means the tree refers to a page it does not own,
+ * which is CORRUPTION; anything else passes as it is.
+ */
+function notHeld(e: unknown, pageId: number): unknown {
+  if ((e as { code?: string }).code !== 'INVALID_ARGUMENT') return e;
+  return new PhotonError('CORRUPTION', `B-tree refers to page ${pageId}, which the store does not hold`, { pageId }, { cause: e });
 }
 
 /**

@@ -3,7 +3,7 @@
  * PhotonError. No I/O and no runtime dependencies. Contract test suites and reference in-memory
  * implementations live in `@photondb/contracts/testing`.
  */
-export { ERROR_CODES, PhotonError, isPhotonError, hasErrorCode, invariant, formatCount, describeValue, copyBytes } from './errors.js';
+export { ERROR_CODES, PhotonError, isPhotonError, hasErrorCode, invariant, formatCount, describeValue, copyBytes, ownedCopy } from './errors.js';
 export type { ErrorCode, ErrorContext } from './errors.js';
 export { pageId, lsn, txnId, segmentNo, ZERO_LSN, unsafePageId, unsafeLsn } from './ids.js';
 export type { PageId, Lsn, TxnId, SegmentNo } from './ids.js';

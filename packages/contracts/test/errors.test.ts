@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ERROR_CODES, PhotonError, hasErrorCode, invariant, isPhotonError, lsn, pageId } from '@photondb/contracts';
+import { ERROR_CODES, PhotonError, hasErrorCode, invariant, isPhotonError, lsn, ownedCopy, pageId } from '@photondb/contracts';
 
 describe('PhotonError', () => {
   it('carries a stable code, context fields and a cause', () => {
@@ -51,5 +51,25 @@ describe('branded id constructors', () => {
     for (const bad of [-1, 1.5, NaN, Infinity, 2 ** 53, '3', null]) {
       expect(() => pageId(bad as number)).toThrow(expect.objectContaining({ code: 'INVALID_ARGUMENT' }));
     }
+  });
+});
+
+describe('ownedCopy', () => {
+  it('copies any bytes, a Buffer view of a larger buffer included, into a Buffer of its own', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 300 }), fc.nat(20), fc.nat(20), (bytes, cutStart, cutEnd) => {
+        const backing = Buffer.from(bytes);
+        const view = backing.subarray(Math.min(cutStart, bytes.length), Math.max(Math.min(cutStart, bytes.length), bytes.length - cutEnd));
+        const expected = Array.from(view);
+        const copy = ownedCopy(view);
+        expect(Buffer.isBuffer(copy)).toBe(true);
+        expect(Array.from(copy)).toEqual(expected);
+        // Its own memory: neither side sees the other change.
+        backing.fill(0xab);
+        expect(Array.from(copy)).toEqual(expected);
+        copy.fill(0xcd);
+        expect(Array.from(view)).toEqual(expected.map(() => 0xab));
+      }),
+    );
   });
 });

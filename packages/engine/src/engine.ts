@@ -3,7 +3,7 @@
  * iterators. Every public method checks its arguments and the engine's state first (typed errors,
  * nothing written), encodes keys and values with the configured codecs, and calls the core.
  */
-import { PhotonError, copyBytes, hasErrorCode, isPhotonError, mutantActive } from '@photondb/contracts';
+import { PhotonError, ownedCopy, hasErrorCode, isPhotonError, mutantActive } from '@photondb/contracts';
 import { keyRangeForPrefix } from '@photondb/datum';
 import type { Codec } from '@photondb/datum';
 import { EngineCore, DEFAULT_TABLE, MAX_TABLE_NAME_BYTES } from './core.js';
@@ -103,11 +103,7 @@ function encodeValueBytes(codecs: Codecs, value: unknown): Uint8Array {
  * several times cheaper than a fresh ArrayBuffer (this is on every commit's path).
  */
 function ownedBytes(bytes: Uint8Array, input: unknown): Uint8Array {
-  if (bytes !== input) return bytes;
-  if (typeof Buffer !== 'function') return copyBytes(bytes);
-  const out = Buffer.allocUnsafe(bytes.length);
-  out.set(bytes);
-  return out;
+  return bytes !== input ? bytes : ownedCopy(bytes);
 }
 
 interface EncodedRange {
