@@ -330,6 +330,7 @@ export class PageFile implements PageStore {
     }
     return this.cache.pin(entry);
   }
+
   /**
    * PageStore.peek: a cached page is lent to `use` as `pin` would (counted as a hit); any other is
    * read and checked like a miss of `pin`, into a buffer kept for this (one per store, a fresh
@@ -360,7 +361,6 @@ export class PageFile implements PageStore {
       this.peeking = nested;
     }
   }
-
 
   /**
    * Sets a fresh page's payload (copied). Throws CLOSED, READ_ONLY, IO, INVALID_ARGUMENT (not a
